@@ -1,0 +1,83 @@
+/** buildApp(deps): the Fastify app with every feature registered. It never listens; tests inject into it. */
+
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { featureRoutes } from './features/index.ts';
+import { authenticatePlugin } from './http/authenticate.ts';
+import { registerBodyParsers } from './http/body-parsers.ts';
+import { frameworkErrorHandler, registerErrorHandling } from './http/error-handler.ts';
+import { registerInputGuards } from './http/input-guards.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { createServices, type Deps, type Services } from './services.ts';
+
+/** One row per registered route: what the authorization-matrix and audit tests are generated from. */
+export type RouteEntry = { method: string; url: string; access: string | undefined };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+    routeTable: RouteEntry[];
+  }
+}
+
+export type BuildOptions = { logger?: boolean | object };
+
+/** Routes under these prefixes must declare `config.access`; a missing one stops the start-up (deny by default). */
+const guardedPrefixes = ['/api/', '/scim/'];
+
+export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Request ids in every log line; never trust a client-sent id blindly (it could forge log correlation).
+    genReqId: () => randomUUID(),
+    trustProxy: deps.config.trustProxy.length > 0 ? deps.config.trustProxy : false,
+    bodyLimit: 1024 * 1024,
+    // 30 s bounds slow-body attacks and how long a shutdown waits for open requests; imports that take longer
+    // run through `gatehouse import` (no HTTP).
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
+    // Clients see only problem+json; stack traces stay in the log.
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.server.headersTimeout = 10_000;
+
+  const services = createServices(deps);
+  app.decorate('services', services);
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? '';
+    if (guardedPrefixes.some((p) => url.startsWith(p)) && !url.startsWith('/api/docs') && !route.config?.access) {
+      throw new Error(`route ${route.method} ${url} declares no access rule (config.access)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url, access: route.config?.access });
+    }
+  });
+
+  registerErrorHandling(app);
+  registerBodyParsers(app);
+  registerInputGuards(app);
+  registerSecurityHeaders(app);
+  await app.register(cookie);
+  await app.register(authenticatePlugin, {
+    db: deps.db,
+    clock: deps.clock,
+    sessions: services.sessions,
+    cookies: services.cookies,
+  });
+  await registerOpenApi(app);
+  registerMetrics(app);
+  for (const routes of featureRoutes) await app.register(routes, { services });
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
+  return app;
+}

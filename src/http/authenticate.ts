@@ -1,0 +1,111 @@
+/**
+ * Resolves the credential of every request (Bearer session token, Bearer API key, or the session cookie),
+ * then applies the route's declared access rule. Runs in onRequest, before the body is read, so an
+ * unauthenticated request is refused as 401 whatever it carries.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Clock } from '../clock.ts';
+import { safeEqual } from '../crypto/tokens.ts';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { accessOf, holdsAnywhere } from '../features/access/access.service.ts';
+import { resolveApiKey } from '../features/api-keys/api-keys.auth.ts';
+import { looksLikeApiKey } from '../features/api-keys/api-keys.token.ts';
+import { recordEvent } from '../features/events/events.service.ts';
+import type { SessionsService } from '../features/sessions/sessions.service.ts';
+import type { AuthContext } from './auth-context.ts';
+import { type CookieNames, csrfHeader } from './cookies.ts';
+
+export type AuthenticateOptions = { db: Db; clock: Clock; sessions: SessionsService; cookies: CookieNames };
+
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new AppError('UNAUTHENTICATED', { detail: 'Malformed Authorization header' });
+  return match[1];
+}
+
+async function resolve(request: FastifyRequest, options: AuthenticateOptions): Promise<AuthContext | null> {
+  const ip = request.ip;
+  const userAgent = request.headers['user-agent'] ?? null;
+  const bearer = bearerOf(request);
+  const cookie = request.cookies[options.cookies.session];
+  const token = bearer ?? cookie;
+  if (!token) return null;
+  const via = bearer ? 'bearer' : 'cookie';
+  if (bearer && looksLikeApiKey(bearer)) {
+    const key = await resolveApiKey(options.db, options.clock, bearer);
+    if (!key) throw new AppError('UNAUTHENTICATED', { detail: 'Invalid or expired credentials' });
+    return {
+      user: key.user,
+      sessionId: null,
+      apiKeyId: key.keyId,
+      via,
+      access: key.access,
+      actor: { type: 'api-key', id: key.keyId, name: key.keyName, ip, userAgent, onBehalfOf: key.user?.id ?? null },
+    };
+  }
+  const found = await options.sessions.validate(token);
+  if (!found) throw new AppError('UNAUTHENTICATED', { detail: 'Invalid or expired credentials' });
+  return {
+    user: found.user,
+    sessionId: found.session.id,
+    apiKeyId: null,
+    via,
+    access: await accessOf(options.db, found.user.id),
+    actor: { type: 'user', id: found.user.id, name: found.user.username, ip, userAgent },
+  };
+}
+
+function checkCsrf(request: FastifyRequest, auth: AuthContext, cookies: CookieNames): void {
+  if (auth.via !== 'cookie' || !unsafeMethods.has(request.method)) return;
+  const expected = request.cookies[cookies.csrf];
+  const presented = request.headers[csrfHeader];
+  if (!expected || typeof presented !== 'string' || !safeEqual(expected, presented)) {
+    throw new AppError('CSRF_FAILED');
+  }
+}
+
+async function deny(request: FastifyRequest, options: AuthenticateOptions, auth: AuthContext, why: string) {
+  // Every refused authorization is an audit event (ASVS 16.3.2).
+  await recordEvent(options.db, options.clock, auth.actor, {
+    action: 'authorization.denied',
+    target: { type: 'route', id: `${request.method} ${request.routeOptions.url ?? request.url}` },
+    outcome: 'denied',
+    details: { reason: why },
+  });
+  throw new AppError('FORBIDDEN', { detail: why });
+}
+
+async function authenticate(request: FastifyRequest, _reply: FastifyReply, options: AuthenticateOptions) {
+  request.auth = null;
+  // Only routes outside /api and /scim may lack a rule (docs, console pages, the 404 handler): app.ts refuses to
+  // start when an /api or /scim route declares none, so an undefined rule here is a public page.
+  const rule = request.routeOptions.config.access ?? 'public';
+  const auth = await resolve(request, options).catch((error: unknown) => {
+    // A bad credential on a public route is ignored rather than refused (a stale cookie on the sign-in page).
+    if (rule === 'public' && error instanceof AppError) return null;
+    throw error;
+  });
+  request.auth = auth;
+  if (rule === 'public') return;
+  if (!auth) throw new AppError('UNAUTHENTICATED');
+  checkCsrf(request, auth, options.cookies);
+  if (auth.user?.must_change_password && !request.routeOptions.config.allowDuringPasswordChange) {
+    throw new AppError('PASSWORD_CHANGE_REQUIRED');
+  }
+  if (rule === 'signed-in') {
+    if (!auth.user) await deny(request, options, auth, 'This route needs a user, not a system key');
+    return;
+  }
+  if (!holdsAnywhere(auth.access, rule)) await deny(request, options, auth, `Missing permission ${rule}`);
+}
+
+export const authenticatePlugin = fp(async (app: FastifyInstance, options: AuthenticateOptions) => {
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', (request, reply) => authenticate(request, reply, options));
+});
