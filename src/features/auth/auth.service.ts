@@ -1,0 +1,125 @@
+/**
+ * Password sign-in, as small named steps: find the user → verify the password (a dummy verification when
+ * there is no user, so timing tells nothing) → check the account can sign in → issue a new session.
+ * Every attempt is an audit event; every failure answers the same 401.
+ */
+import { type Clock, iso } from '../../clock.ts';
+import { dummyVerify, hashPassword, verifyPassword } from '../../crypto/passwords.ts';
+import type { Db, SessionRow, UserRow } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { Actor } from '../events/events.service.ts';
+import { recordEvent } from '../events/events.service.ts';
+import type { Client, SessionsService } from '../sessions/sessions.service.ts';
+import { findUserByLogin, updateUserRow } from '../users/users.store.ts';
+import { loginKey } from '../users/users.validation.ts';
+
+export type LoginResult = { token: string; session: SessionRow; user: UserRow };
+
+/** A sign-in that waits for a second factor (or, under mfaRequired, an enrolment): no session yet. */
+export type SecondFactorPending = {
+  mfaRequired: true;
+  mfaToken: string;
+  methods: string[];
+  enrolmentRequired?: boolean;
+};
+/** The second-factor step (src/features/mfa/mfa.login.ts): null lets the session be issued. */
+export type SecondFactorGate = (user: UserRow, client: Client) => Promise<SecondFactorPending | null>;
+
+/** Reserves a sign-in attempt on the brute-force counters (src/features/lockout), or throws the 429. */
+export type LoginThrottle = (
+  account: string,
+  client: Client,
+  actor: Actor,
+  userId: string | null,
+) => Promise<{ succeeded(): Promise<void>; failed(): Promise<void> }>;
+
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  private secondFactor: SecondFactorGate | null = null;
+  private throttle: LoginThrottle | null = null;
+
+  /** Wired by services.ts: the lockout feature's counters around the password check. */
+  attachThrottle(throttle: LoginThrottle): void {
+    this.throttle = throttle;
+  }
+
+  /** Wired by services.ts; the MFA feature needs issueSession, so it cannot be a constructor argument. */
+  attachSecondFactor(gate: SecondFactorGate): void {
+    this.secondFactor = gate;
+  }
+
+  async login(login: string, password: string, client: Client): Promise<LoginResult | SecondFactorPending> {
+    const actor: Actor = {
+      type: 'anonymous',
+      id: null,
+      name: login.slice(0, 100),
+      ip: client.ip,
+      userAgent: client.userAgent,
+    };
+    const key = loginKey(login);
+    const user = await findUserByLogin(this.db, key);
+    // Brute-force counters: the attempt is reserved BEFORE the password is verified (a lock answers 429 here).
+    const attempt = await this.throttle?.(user ? `user:${user.id}` : `login:${key}`, client, actor, user?.id ?? null);
+    const passwordOk = await this.verify(user, password);
+    await (passwordOk ? attempt?.succeeded() : attempt?.failed());
+    const refusal =
+      !user || !passwordOk ? 'bad-credentials' : user.status !== 'active' ? `status-${user.status}` : null;
+    if (refusal || !user) {
+      await recordEvent(this.db, this.clock, actor, {
+        action: 'auth.login',
+        target: user ? { type: 'user', id: user.id } : null,
+        outcome: 'failure',
+        details: { reason: refusal },
+      });
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const pending = await this.secondFactor?.(user, client);
+    if (pending) return pending;
+    return this.issueSession(user, client);
+  }
+
+  /** Verifies the password; with no user or no password set, spends the same time on a dummy hash. */
+  private async verify(user: UserRow | undefined, password: string): Promise<boolean> {
+    if (!user?.password_hash) {
+      await dummyVerify(password);
+      return false;
+    }
+    const result = await verifyPassword(user.password_hash, password);
+    if (result.ok && result.needsRehash) {
+      // Imported hashes (bcrypt, PBKDF2) become argon2id at the first successful sign-in.
+      await updateUserRow(this.db, user.id, { password_hash: await hashPassword(password) });
+    }
+    return result.ok;
+  }
+
+  async issueSession(user: UserRow, client: Client): Promise<LoginResult> {
+    const now = iso(this.clock.now());
+    return this.db.transaction().execute(async (trx) => {
+      const { token, session } = await this.sessions.create(user.id, client, trx);
+      await updateUserRow(trx, user.id, { last_login_at: now });
+      await recordEvent(
+        trx,
+        this.clock,
+        { type: 'user', id: user.id, name: user.username, ip: client.ip, userAgent: client.userAgent },
+        {
+          action: 'auth.login',
+          target: { type: 'user', id: user.id },
+          details: { sessionId: session.id },
+        },
+      );
+      return { token, session, user: { ...user, last_login_at: now } };
+    });
+  }
+
+  async logout(actor: Actor, sessionId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.sessions.revoke(sessionId, trx);
+      await recordEvent(trx, this.clock, actor, { action: 'auth.logout', target: { type: 'session', id: sessionId } });
+    });
+  }
+}

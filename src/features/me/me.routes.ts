@@ -1,0 +1,61 @@
+/** Self-service profile and password. Identity comes from the credential only, never from a body field. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireUser } from '../../http/auth-context.ts';
+import type { Services } from '../../services.ts';
+import { allHeld } from '../access/access.service.ts';
+import { permissions } from '../access/permissions.ts';
+import { userSchema } from '../users/users.schema.ts';
+
+const meSchema = userSchema.extend({ permissions: z.array(z.enum(permissions)) });
+
+export const meRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+  const tags = ['me'];
+
+  app.get(
+    '/api/me',
+    {
+      schema: { tags, summary: 'The signed-in user, with its effective permissions', response: { 200: meSchema } },
+      config: { access: 'signed-in', allowDuringPasswordChange: true },
+    },
+    async (request) => {
+      const user = requireUser(request.auth);
+      return { ...(await services.users.toDto(user)), permissions: allHeld(request.auth!.access) };
+    },
+  );
+
+  app.patch(
+    '/api/me',
+    {
+      schema: {
+        tags,
+        summary: 'Edit the own profile',
+        body: z.strictObject({ displayName: z.string().max(200).nullable().optional() }),
+        response: { 200: meSchema },
+      },
+      config: { access: 'signed-in' },
+    },
+    async (request) => {
+      const updated = await services.me.updateProfile(request.auth!.actor, requireUser(request.auth), request.body);
+      return { ...(await services.users.toDto(updated)), permissions: allHeld(request.auth!.access) };
+    },
+  );
+
+  app.post(
+    '/api/me/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change the own password; needs the current one and ends the other sessions',
+        body: z.strictObject({
+          currentPassword: z.string().min(1).max(1024),
+          newPassword: z.string().min(1).max(1024),
+        }),
+        response: { 200: z.object({ sessionsEnded: z.number().int() }) },
+      },
+      config: { access: 'signed-in', allowDuringPasswordChange: true },
+    },
+    (request) =>
+      services.me.changePassword(request.auth!.actor, requireUser(request.auth), request.auth!.sessionId, request.body),
+  );
+};

@@ -1,0 +1,75 @@
+/**
+ * Settings, read through a one-second cache: a change on any node takes effect everywhere within a second,
+ * without a database read on every request.
+ */
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { Actor } from '../events/events.service.ts';
+import { recordEvent } from '../events/events.service.ts';
+import { defaultSettings, type Settings, settingsSchema } from './settings.schema.ts';
+import { readSettingRows, writeSettingRows } from './settings.store.ts';
+
+const cacheMs = 1000;
+
+export class SettingsService {
+  private cached: { value: Settings; at: number } | undefined;
+  private readonly validators: Array<(db: Db, next: Settings) => Promise<void>> = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Pass the transaction when called inside one: on SQLite the root handle waits for the transaction's connection. */
+  async get(db: Db = this.db): Promise<Settings> {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < cacheMs) return this.cached.value;
+    const stored = await readSettingRows(db);
+    // A value that no longer validates (older version, hand edit) falls back to its default, not to a crash.
+    const merged: Record<string, unknown> = { ...defaultSettings };
+    for (const [key, value] of Object.entries(stored)) {
+      const field = settingsSchema.shape[key as keyof Settings];
+      if (field?.safeParse(value).success) merged[key] = value;
+    }
+    const value = settingsSchema.parse(merged);
+    this.cached = { value, at: now };
+    return value;
+  }
+
+  /** Features check settings that refer to their data (e.g. defaultGroupId names an existing group). */
+  addValidator(validator: (db: Db, next: Settings) => Promise<void>): void {
+    this.validators.push(validator);
+  }
+
+  async update(patch: Partial<Settings>, actor: Actor): Promise<Settings> {
+    const before = await this.get();
+    const next = settingsSchema.parse({ ...before, ...patch });
+    if (next.usernameMinLength > next.usernameMaxLength) {
+      throw new AppError('VALIDATION_FAILED', {
+        errors: [{ path: 'usernameMinLength', message: 'must not exceed usernameMaxLength' }],
+      });
+    }
+    for (const validate of this.validators) await validate(this.db, next);
+    const changed = Object.fromEntries(
+      Object.entries(patch).filter(([k, v]) => JSON.stringify(before[k as keyof Settings]) !== JSON.stringify(v)),
+    );
+    await this.db.transaction().execute(async (trx) => {
+      await writeSettingRows(trx, changed);
+      await recordEvent(trx, this.clock, actor, {
+        action: 'settings.update',
+        target: { type: 'settings', id: null },
+        details: { changes: diffValues(before, changed) },
+      });
+    });
+    this.cached = undefined;
+    return this.get();
+  }
+}
+
+function diffValues(
+  before: Settings,
+  changed: Record<string, unknown>,
+): Record<string, { from: unknown; to: unknown }> {
+  return Object.fromEntries(Object.entries(changed).map(([k, v]) => [k, { from: before[k as keyof Settings], to: v }]));
+}

@@ -1,0 +1,129 @@
+/** Disabling, enabling, deleting (one or in bulk) and admin password resets. */
+import { randomInt } from 'node:crypto';
+import { type Clock, iso } from '../../clock.ts';
+import { hashPassword } from '../../crypto/passwords.ts';
+import type { Db } from '../../db/database.ts';
+import { AppError, fieldError } from '../../errors.ts';
+import type { Caller } from '../access/caller.ts';
+import { recordEvent } from '../events/events.service.ts';
+import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
+import type { SessionsService } from '../sessions/sessions.service.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import type { UserDto } from './users.schema.ts';
+import type { UsersService } from './users.service.ts';
+import * as store from './users.store.ts';
+
+export type BulkResult = { id: string; ok: boolean; status: number; code?: string };
+
+export class UserLifecycleService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly settings: SettingsService,
+  ) {}
+
+  /** Disabling ends every session at once; API keys stop because their owner is no longer active. */
+  async disable(caller: Caller, id: string): Promise<UserDto> {
+    refuseSelf(caller, id, 'disable');
+    return this.setStatus(caller, id, 'disabled', 'user.disable');
+  }
+
+  async enable(caller: Caller, id: string): Promise<UserDto> {
+    return this.setStatus(caller, id, 'active', 'user.enable');
+  }
+
+  private async setStatus(caller: Caller, id: string, status: string, action: string): Promise<UserDto> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await this.users.getRowFor(caller, id, 'users:write', trx);
+      if (before.status === 'invited' && status === 'active') {
+        throw new AppError('CONFLICT', { detail: 'An invited user becomes active by accepting its invitation' });
+      }
+      await store.updateUserRow(trx, id, { status, updated_at: iso(this.clock.now()) });
+      const ended = status === 'disabled' ? await this.sessions.revokeAllOf(id, { db: trx }) : 0;
+      await recordEvent(trx, this.clock, caller.actor, {
+        action,
+        target: { type: 'user', id },
+        details: { changes: { status: { from: before.status, to: status } }, sessionsEnded: ended },
+      });
+      return this.users.toDto({ ...before, status }, trx);
+    });
+  }
+
+  /** Deletes a user and, by cascade, its sessions, keys and memberships. An admin never deletes itself. */
+  async delete(caller: Caller, id: string): Promise<void> {
+    refuseSelf(caller, id, 'delete');
+    await this.db.transaction().execute(async (trx) => {
+      const row = await this.users.getRowFor(caller, id, 'users:delete', trx);
+      await store.deleteUserRow(trx, id);
+      await recordEvent(trx, this.clock, caller.actor, {
+        action: 'user.delete',
+        target: { type: 'user', id },
+        details: { username: row.username, email: row.email },
+      });
+    });
+  }
+
+  /** Applies an action to each id on its own; one failure does not stop the others. */
+  async bulk(caller: Caller, action: 'delete' | 'disable' | 'enable', ids: string[]): Promise<BulkResult[]> {
+    const results: BulkResult[] = [];
+    for (const id of new Set(ids)) {
+      try {
+        if (action === 'delete') await this.delete(caller, id);
+        else if (action === 'disable') await this.disable(caller, id);
+        else await this.enable(caller, id);
+        results.push({ id, ok: true, status: action === 'delete' ? 204 : 200 });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        results.push({ id, ok: false, status: error.status, code: error.code });
+      }
+    }
+    return results;
+  }
+
+  /** Sets (or generates) a password; optionally forces a change at next sign-in and ends the user's sessions. */
+  async resetPassword(
+    caller: Caller,
+    id: string,
+    input: {
+      password?: string | undefined;
+      generate?: boolean | undefined;
+      mustChange?: boolean | undefined;
+      revokeSessions?: boolean | undefined;
+    },
+  ): Promise<{ generatedPassword?: string; sessionsEnded: number }> {
+    if (!input.generate && !input.password) throw fieldError('password', 'give a password or set generate: true');
+    if (input.generate && input.password) throw fieldError('generate', 'cannot be combined with a password');
+    const settings = await this.settings.get();
+    const password = input.generate ? generatePassword() : (input.password as string);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.users.getRowFor(caller, id, 'users:write', trx);
+      if (!input.generate) assertPasswordAcceptable(password, settings, { username: row.username, email: row.email });
+      const mustChange = input.mustChange ?? true;
+      await store.updateUserRow(trx, id, {
+        password_hash: await hashPassword(password),
+        must_change_password: mustChange ? 1 : 0,
+        updated_at: iso(this.clock.now()),
+      });
+      const sessionsEnded = input.revokeSessions === false ? 0 : await this.sessions.revokeAllOf(id, { db: trx });
+      await recordEvent(trx, this.clock, caller.actor, {
+        action: 'user.password.reset',
+        target: { type: 'user', id },
+        details: { generated: Boolean(input.generate), mustChange, sessionsEnded },
+      });
+      return input.generate ? { generatedPassword: password, sessionsEnded } : { sessionsEnded };
+    });
+  }
+}
+
+function refuseSelf(caller: Caller, id: string, verb: string): void {
+  if (caller.user?.id === id)
+    throw new AppError('CANNOT_DELETE_SELF', { detail: `You cannot ${verb} your own account` });
+}
+
+/** 20 characters from an unambiguous alphabet: ~115 bits. */
+function generatePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
+  return Array.from({ length: 20 }, () => alphabet[randomInt(alphabet.length)]).join('');
+}

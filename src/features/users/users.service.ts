@@ -1,0 +1,316 @@
+/**
+ * The user directory's rules. HTTP, the CLI, SCIM and import all call these functions, so every door
+ * validates, scopes and audits the same way. Each change is one transaction with its audit event.
+ */
+import { type Clock, iso } from '../../clock.ts';
+import { hashPassword } from '../../crypto/passwords.ts';
+import { newId } from '../../crypto/tokens.ts';
+import type { Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
+import { isUniqueViolation } from '../../db/dialect.ts';
+import { AppError, assertThat } from '../../errors.ts';
+import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
+import { scopeOf } from '../access/access.service.ts';
+import type { Caller } from '../access/caller.ts';
+import { assertOutranks, controllingPermissions } from '../access/outrank.ts';
+import type { Permission } from '../access/permissions.ts';
+import { recordEvent } from '../events/events.service.ts';
+import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
+import { groupsGrantingRole } from '../roles/roles.store.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import { toUserDto } from './users.dto.ts';
+import type { CreateUserInput, ListUsersQuery, UpdateUserInput, UserDto } from './users.schema.ts';
+import { buildSearchText } from './users.search.ts';
+import { refreshSearchText } from './users.search-refresh.ts';
+import * as store from './users.store.ts';
+import { blankToNull, checkUsername, loginKey, normalizePhone } from './users.validation.ts';
+
+/** Grants access inside a creating transaction (implemented by the access feature's CopyAccessService). */
+export type AccessGrants = {
+  grantAtCreation(
+    trx: Db,
+    caller: Caller,
+    userId: string,
+    input: { roleIds?: string[] | undefined; groupIds?: string[] | undefined; organizationId?: string | undefined },
+  ): Promise<void>;
+};
+
+const sortColumns = {
+  createdAt: 'created_at',
+  username: 'username_key',
+  displayName: 'display_name',
+  email: 'email_key',
+  lastLoginAt: 'last_login_at',
+  updatedAt: 'updated_at',
+} as const;
+
+/** Fields whose change is recorded in the audit diff (never the password hash). */
+const auditedColumns = [
+  'username',
+  'display_name',
+  'email',
+  'phone',
+  'department',
+  'description',
+  'comments',
+  'attributes',
+  'path',
+  'type',
+  'status',
+  'must_change_password',
+] as const;
+
+export class UsersService {
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+    private readonly clock: Clock,
+    private readonly settings: SettingsService,
+  ) {}
+
+  private grants: AccessGrants | undefined;
+
+  /** Wired after construction: granting access needs the groups and organizations services, which need this one. */
+  setAccessGrants(grants: AccessGrants): void {
+    this.grants = grants;
+  }
+
+  /** Loads a user the caller may act on with `permission`; outside its scope a user does not exist (404). */
+  async getRowFor(caller: Caller, id: string, permission: Permission, db: Db = this.db): Promise<UserRow> {
+    const row = await store.findUserById(db, id);
+    assertThat(row, 'USER_NOT_FOUND');
+    const scope = scopeOf(caller.access, permission);
+    if (scope !== 'all') {
+      const orgs = await store.organizationIdsOf(db, id);
+      assertThat(
+        orgs.some((o) => scope.includes(o)),
+        'USER_NOT_FOUND',
+      );
+    }
+    if (controllingPermissions.has(permission) && caller.user?.id !== id) await assertOutranks(db, caller.access, id);
+    return row;
+  }
+
+  async get(caller: Caller, id: string): Promise<UserDto> {
+    const row = await this.getRowFor(caller, id, 'users:read');
+    return this.toDto(row);
+  }
+
+  async toDto(row: UserRow, db: Db = this.db): Promise<UserDto> {
+    return toUserDto(row, await store.loadUserRelations(db, [row.id]));
+  }
+
+  /**
+   * The folders (`path`) of the users the caller may read: each with its own users and, with its sub-folders,
+   * the total; a parent folder holding no user itself is listed too, so the tree is whole.
+   */
+  async folders(caller: Caller): Promise<{ items: { path: string; users: number; total: number }[] }> {
+    const scope = scopeOf(caller.access, 'users:read');
+    const counts = await store.folderCounts(this.db, this.dialect, {
+      organizationScope: scope === 'all' ? undefined : scope,
+    });
+    const totals = new Map<string, { users: number; total: number }>();
+    for (const [path, n] of counts) {
+      const parts = path.split('/');
+      for (let i = 1; i <= parts.length; i++) {
+        const folder = parts.slice(0, i).join('/');
+        const entry = totals.get(folder) ?? { users: 0, total: 0 };
+        entry.total += n;
+        if (i === parts.length) entry.users += n;
+        totals.set(folder, entry);
+      }
+    }
+    const items = [...totals].map(([path, c]) => ({ path, ...c })).sort((a, b) => a.path.localeCompare(b.path));
+    return { items };
+  }
+
+  async list(caller: Caller, query: ListUsersQuery): Promise<Page<UserDto>> {
+    const scope = scopeOf(caller.access, 'users:read');
+    const filter: store.UserFilter = { ...query, organizationScope: scope === 'all' ? undefined : scope };
+    // A role is held through a group's parents too: resolve those groups once, before the list query.
+    if (query.role) filter.roleGroupIds = await groupsGrantingRole(this.db, query.role);
+    const desc = query.sort.startsWith('-');
+    const sort = { column: sortColumns[query.sort.replace(/^-/, '') as keyof typeof sortColumns], desc };
+    const cursor = decodeCursor(query.cursor);
+    const [{ rows, sortValues }, count] = await Promise.all([
+      store.listUserRows(this.db, this.dialect, filter, sort, query.limit + 1, cursor),
+      store.countUsers(this.db, this.dialect, filter),
+    ]);
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const relations = await store.loadUserRelations(
+      this.db,
+      page.map((r) => r.id),
+    );
+    return {
+      items: page.map((r) => toUserDto(r, relations)),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ value: sortValues[page.length - 1] ?? '', id: last.id })
+          : null,
+      total: count.total,
+      totalExact: count.exact,
+    };
+  }
+
+  /**
+   * Creates a user. `extend` runs inside the same transaction (grant roles, join groups, link an invitation),
+   * so the user and everything that comes with it commit or roll back together.
+   */
+  async create(
+    caller: Caller,
+    input: CreateUserInput,
+    options: { status?: string; extend?: (trx: Db, userId: string) => Promise<void> } = {},
+  ): Promise<UserDto> {
+    const scope = scopeOf(caller.access, 'users:write');
+    // A delegated administrator creates users only inside one of its organizations.
+    if (scope !== 'all' && (!input.organizationId || !scope.includes(input.organizationId))) {
+      throw new AppError('FORBIDDEN', {
+        detail: 'Give the organizationId of an organization you administer',
+        errors: [{ path: 'organizationId', message: 'must be an organization you administer' }],
+      });
+    }
+    const settings = await this.settings.get();
+    const groupIds = input.groupIds?.length
+      ? input.groupIds
+      : settings.requireGroup && settings.defaultGroupId
+        ? [settings.defaultGroupId]
+        : [];
+    checkUsername(input.username, settings);
+    if (input.password !== undefined && input.password !== '') {
+      assertPasswordAcceptable(input.password, settings, { username: input.username, email: input.email });
+    }
+    const now = iso(this.clock.now());
+    const row: UsersTable = {
+      id: newId(this.clock.now()),
+      username: input.username,
+      username_key: loginKey(input.username),
+      display_name: blankToNull(input.displayName) ?? null,
+      email: input.email ?? null,
+      email_key: input.email ? loginKey(input.email) : null,
+      email_verified: 0,
+      phone: normalizePhone(input.phone) ?? null,
+      phone_verified: 0,
+      department: blankToNull(input.department) ?? null,
+      description: blankToNull(input.description) ?? null,
+      comments: blankToNull(input.comments) ?? null,
+      attributes: JSON.stringify(input.attributes ?? {}),
+      path: input.path ?? 'users',
+      type: input.type ?? 'internal',
+      status: options.status ?? input.status ?? 'active',
+      must_change_password: input.mustChangePassword ? 1 : 0,
+      password_hash: input.password ? await hashPassword(input.password) : null,
+      mfa_enabled: 0,
+      search_text: '',
+      created_at: now,
+      updated_at: now,
+      last_login_at: null,
+    };
+    row.search_text = buildSearchText([row.username, row.display_name, row.email, row.department]);
+    const write = async (trx: Db) => {
+      await this.insertUnique(trx, row);
+      await this.grants?.grantAtCreation(trx, caller, row.id, {
+        roleIds: input.roleIds,
+        groupIds,
+        organizationId: input.organizationId,
+      });
+      await options.extend?.(trx, row.id);
+      await refreshSearchText(trx, [row.id]);
+      await recordEvent(trx, this.clock, caller.actor, {
+        action: 'user.create',
+        target: { type: 'user', id: row.id },
+        details: { username: row.username, changes: pickAudited(row) },
+      });
+      return this.toDto((await store.findUserById(trx, row.id))!, trx);
+    };
+    return this.db.transaction().execute(write);
+  }
+
+  async update(caller: Caller, id: string, input: UpdateUserInput): Promise<UserDto> {
+    const settings = await this.settings.get();
+    if (input.username !== undefined) checkUsername(input.username, settings);
+    const changes: Partial<UsersTable> = {};
+    if (input.username !== undefined)
+      Object.assign(changes, { username: input.username, username_key: loginKey(input.username) });
+    if (input.email !== undefined)
+      Object.assign(changes, {
+        email: input.email,
+        email_key: input.email ? loginKey(input.email) : null,
+        email_verified: 0,
+      });
+    if (input.phone !== undefined) Object.assign(changes, { phone: normalizePhone(input.phone), phone_verified: 0 });
+    if (input.displayName !== undefined) changes.display_name = blankToNull(input.displayName) ?? null;
+    if (input.department !== undefined) changes.department = blankToNull(input.department) ?? null;
+    if (input.description !== undefined) changes.description = blankToNull(input.description) ?? null;
+    if (input.comments !== undefined) changes.comments = blankToNull(input.comments) ?? null;
+    if (input.attributes !== undefined) changes.attributes = JSON.stringify(input.attributes);
+    if (input.path !== undefined) changes.path = input.path;
+    if (input.type !== undefined) changes.type = input.type;
+    if (input.mustChangePassword !== undefined) changes.must_change_password = input.mustChangePassword ? 1 : 0;
+    return this.db.transaction().execute(async (trx) => {
+      const before = await this.getRowFor(caller, id, 'users:write', trx);
+      // A blank or absent password keeps the current one.
+      if (input.password !== undefined && input.password !== '') {
+        assertPasswordAcceptable(input.password, settings, {
+          username: input.username ?? before.username,
+          email: input.email ?? before.email,
+        });
+        changes.password_hash = await hashPassword(input.password);
+      }
+      // Unchanged email or phone keeps its verified flag.
+      if (changes.email_key !== undefined && changes.email_key === before.email_key) delete changes.email_verified;
+      if (changes.phone !== undefined && changes.phone === before.phone) delete changes.phone_verified;
+      const after = { ...before, ...changes };
+      changes.updated_at = iso(this.clock.now());
+      await this.updateUnique(trx, id, changes);
+      await refreshSearchText(trx, [id]);
+      await recordEvent(trx, this.clock, caller.actor, {
+        action: 'user.update',
+        target: { type: 'user', id },
+        details: { changes: diffAudited(before, after), passwordChanged: changes.password_hash !== undefined },
+      });
+      return this.toDto((await store.findUserById(trx, id))!, trx);
+    });
+  }
+
+  /** See refreshSearchText: after memberships or their names change. Runs in the caller's transaction. */
+  async refreshSearchText(db: Db, userIds: readonly string[]): Promise<void> {
+    await refreshSearchText(db, userIds);
+  }
+
+  private async insertUnique(db: Db, row: UsersTable): Promise<void> {
+    try {
+      await store.insertUser(db, row);
+    } catch (error) {
+      throw uniqueError(error) ?? error;
+    }
+  }
+
+  async updateUnique(db: Db, id: string, changes: Partial<UsersTable>): Promise<void> {
+    try {
+      await store.updateUserRow(db, id, changes);
+    } catch (error) {
+      throw uniqueError(error) ?? error;
+    }
+  }
+}
+
+/** The database's unique indexes are the arbiter of duplicate usernames and emails, even under races. */
+function uniqueError(error: unknown): AppError | undefined {
+  if (isUniqueViolation(error, 'username_key')) {
+    return new AppError('USERNAME_TAKEN', { errors: [{ path: 'username', message: 'is already taken' }] });
+  }
+  if (isUniqueViolation(error, 'email_key')) {
+    return new AppError('EMAIL_TAKEN', { errors: [{ path: 'email', message: 'is already in use' }] });
+  }
+  return undefined;
+}
+
+function pickAudited(row: UsersTable): Record<string, unknown> {
+  return Object.fromEntries(auditedColumns.map((c) => [c, row[c]]));
+}
+
+export function diffAudited(before: UsersTable, after: UsersTable): Record<string, { from: unknown; to: unknown }> {
+  const diff: Record<string, { from: unknown; to: unknown }> = {};
+  for (const c of auditedColumns) if (before[c] !== after[c]) diff[c] = { from: before[c], to: after[c] };
+  return diff;
+}

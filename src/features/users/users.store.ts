@@ -1,0 +1,314 @@
+/** SQL for users: the only place that reads and writes the users table. */
+import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
+import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
+import { searchCondition, searchTerms } from './users.search.ts';
+
+export async function insertUser(db: Db, row: UsersTable): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export async function updateUserRow(db: Db, id: string, values: Partial<UsersTable>): Promise<void> {
+  await db.updateTable('users').set(values).where('id', '=', id).execute();
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUserByLogin(db: Db, key: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)]))
+    .orderBy(sql`CASE WHEN username_key = ${key} THEN 0 ELSE 1 END`)
+    .executeTakeFirst();
+}
+
+export async function deleteUserRow(db: Db, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export type UserFilter = {
+  q?: string | undefined;
+  status?: string | undefined;
+  type?: string | undefined;
+  path?: string | undefined;
+  group?: string | undefined;
+  role?: string | undefined;
+  /** Groups whose members hold `role` through the group or one of its parents (resolved before the query). */
+  roleGroupIds?: string[] | undefined;
+  organization?: string | undefined;
+  /** Restricts to members of these organizations (a delegated admin's scope). */
+  organizationScope?: string[] | undefined;
+};
+
+export type UserSort = {
+  column: 'created_at' | 'username_key' | 'display_name' | 'email_key' | 'last_login_at' | 'updated_at';
+  desc: boolean;
+};
+
+type Eb = ExpressionBuilder<Database, 'users'>;
+
+function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter) {
+  const c = [...searchCondition(dialect, searchTerms(filter.q))];
+  if (filter.status) c.push(eb('users.status', '=', filter.status));
+  if (filter.type) c.push(eb('users.type', '=', filter.type));
+  if (filter.path) {
+    // A folder lists its own users and those of its sub-folders.
+    c.push(
+      eb.or([
+        eb('users.path', '=', filter.path),
+        eb('users.path', 'like', `${filter.path.replace(/[\\%_]/g, (m) => `\\${m}`)}/%`),
+      ]),
+    );
+  }
+  if (filter.group) {
+    const g = filter.group;
+    c.push(
+      eb.exists(
+        eb
+          .selectFrom('group_members')
+          .innerJoin('groups', 'groups.id', 'group_members.group_id')
+          .whereRef('group_members.user_id', '=', 'users.id')
+          .where((w) => w.or([w('groups.id', '=', g), w('groups.name_key', '=', g.toLowerCase())]))
+          .select(sql`1`.as('one')),
+      ),
+    );
+  }
+  if (filter.role) {
+    const r = filter.role;
+    const roleMatch = sql<SqlBool>`(roles.id = ${r} OR roles.name_key = ${r.toLowerCase()})`;
+    c.push(
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('user_roles')
+            .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+            .whereRef('user_roles.user_id', '=', 'users.id')
+            .where(roleMatch)
+            .select(sql`1`.as('one')),
+        ),
+        filter.roleGroupIds === undefined
+          ? eb.exists(
+              eb
+                .selectFrom('group_members')
+                .innerJoin('group_roles', 'group_roles.group_id', 'group_members.group_id')
+                .innerJoin('roles', 'roles.id', 'group_roles.role_id')
+                .whereRef('group_members.user_id', '=', 'users.id')
+                .where(roleMatch)
+                .select(sql`1`.as('one')),
+            )
+          : eb.exists(
+              eb
+                .selectFrom('group_members')
+                .whereRef('group_members.user_id', '=', 'users.id')
+                .where('group_members.group_id', 'in', [...filter.roleGroupIds, ''])
+                .select(sql`1`.as('one')),
+            ),
+      ]),
+    );
+  }
+  if (filter.organization) {
+    const o = filter.organization;
+    c.push(
+      eb.exists(
+        eb
+          .selectFrom('organization_members')
+          .innerJoin('organizations', 'organizations.id', 'organization_members.organization_id')
+          .whereRef('organization_members.user_id', '=', 'users.id')
+          .where((w) => w.or([w('organizations.id', '=', o), w('organizations.slug', '=', o.toLowerCase())]))
+          .select(sql`1`.as('one')),
+      ),
+    );
+  }
+  if (filter.organizationScope) {
+    const scope = filter.organizationScope;
+    c.push(
+      scope.length === 0
+        ? sql<SqlBool>`1 = 0`
+        : eb.exists(
+            eb
+              .selectFrom('organization_members')
+              .whereRef('organization_members.user_id', '=', 'users.id')
+              .where('organization_members.organization_id', 'in', scope)
+              .select(sql`1`.as('one')),
+          ),
+    );
+  }
+  return c;
+}
+
+const nullableColumns = new Set(['display_name', 'email_key', 'last_login_at']);
+
+function sortExpression(sort: UserSort) {
+  // Nulls sort as '' so both dialects order them alike and a cursor can point past them.
+  return nullableColumns.has(sort.column)
+    ? sql<string>`COALESCE(users.${sql.ref(sort.column)}, '')`
+    : sql<string>`users.${sql.ref(sort.column)}`;
+}
+
+export async function listUserRows(
+  db: Db,
+  dialect: Dialect,
+  filter: UserFilter,
+  sort: UserSort,
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<{ rows: UserRow[]; sortValues: string[] }> {
+  const expr = sortExpression(sort);
+  const op = sort.desc ? sql.raw('<') : sql.raw('>');
+  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  let query = db
+    .selectFrom('users')
+    .selectAll('users')
+    .select(expr.as('sort_value'))
+    .where((eb) => eb.and(filterConditions(eb, dialect, filter)));
+  if (cursor) {
+    const value = String(cursor.value ?? '');
+    query = query.where(sql<SqlBool>`(${expr} ${op} ${value} OR (${expr} = ${value} AND users.id ${op} ${cursor.id}))`);
+  }
+  const rows = await query.orderBy(sql`${expr} ${dir}`).orderBy(sql`users.id ${dir}`).limit(limit).execute();
+  return { rows, sortValues: rows.map((r) => String((r as { sort_value: unknown }).sort_value ?? '')) };
+}
+
+/** Counts matches exactly up to `exactCountLimit`; past that reports the limit as a lower bound. */
+export async function countUsers(
+  db: Db,
+  dialect: Dialect,
+  filter: UserFilter,
+): Promise<{ total: number; exact: boolean }> {
+  const inner = db
+    .selectFrom('users')
+    .select(sql`1`.as('one'))
+    .where((eb) => eb.and(filterConditions(eb, dialect, filter)))
+    .limit(exactCountLimit + 1);
+  const row = await db
+    .selectFrom(inner.as('matches'))
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > exactCountLimit ? { total: exactCountLimit, exact: false } : { total: n, exact: true };
+}
+
+/** Users per folder (`path`), among the users the filter lets through (a delegated admin's scope). */
+export async function folderCounts(db: Db, dialect: Dialect, filter: UserFilter): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['users.path', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where((eb) => eb.and(filterConditions(eb, dialect, filter)))
+    .groupBy('users.path')
+    .execute();
+  return new Map(rows.map((r) => [r.path, Number(r.n)]));
+}
+
+export type UserRelations = {
+  roles: Map<string, { id: string; name: string }[]>;
+  groups: Map<string, { id: string; name: string }[]>;
+  organizations: Map<string, { id: string; name: string }[]>;
+  sessionCounts: Map<string, number>;
+  apiKeyCounts: Map<string, number>;
+};
+
+function groupBy<T extends { user_id: string }, V>(rows: T[], map: (row: T) => V): Map<string, V[]> {
+  const out = new Map<string, V[]>();
+  for (const row of rows) out.set(row.user_id, [...(out.get(row.user_id) ?? []), map(row)]);
+  return out;
+}
+
+/** Loads what a page of users shows beside its own columns, in a handful of queries for the whole page. */
+export async function loadUserRelations(db: Db, ids: string[]): Promise<UserRelations> {
+  if (ids.length === 0) {
+    return {
+      roles: new Map(),
+      groups: new Map(),
+      organizations: new Map(),
+      sessionCounts: new Map(),
+      apiKeyCounts: new Map(),
+    };
+  }
+  const [roles, groups, organizations, sessions, apiKeys] = await Promise.all([
+    db
+      .selectFrom('user_roles')
+      .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+      .select(['user_roles.user_id', 'roles.id', 'roles.name'])
+      .where('user_roles.user_id', 'in', ids)
+      .orderBy('roles.name')
+      .execute(),
+    db
+      .selectFrom('group_members')
+      .innerJoin('groups', 'groups.id', 'group_members.group_id')
+      .select(['group_members.user_id', 'groups.id', 'groups.name'])
+      .where('group_members.user_id', 'in', ids)
+      .orderBy('groups.name')
+      .execute(),
+    db
+      .selectFrom('organization_members')
+      .innerJoin('organizations', 'organizations.id', 'organization_members.organization_id')
+      .select(['organization_members.user_id', 'organizations.id', 'organizations.name'])
+      .where('organization_members.user_id', 'in', ids)
+      .orderBy('organizations.name')
+      .execute(),
+    db
+      .selectFrom('sessions')
+      .select(['user_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where('user_id', 'in', ids)
+      .groupBy('user_id')
+      .execute(),
+    db
+      .selectFrom('api_keys')
+      .select(['owner_id as user_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where('owner_id', 'in', ids)
+      .groupBy('owner_id')
+      .execute(),
+  ]);
+  const ref = (r: { id: string; name: string }) => ({ id: r.id, name: r.name });
+  return {
+    roles: groupBy(roles, ref),
+    groups: groupBy(groups, ref),
+    organizations: groupBy(organizations, ref),
+    sessionCounts: new Map(sessions.map((s) => [s.user_id, Number(s.n)])),
+    apiKeyCounts: new Map(apiKeys.map((s) => [String(s.user_id), Number(s.n)])),
+  };
+}
+
+/** Organization ids a user belongs to (for delegated-admin checks). */
+export async function organizationIdsOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('organization_members')
+    .select('organization_id')
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((r) => r.organization_id);
+}
+
+/** Whether any user holds the built-in Admin role directly. */
+export async function anyAdminExists(db: Db, adminRoleId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('user_roles')
+    .select('user_id')
+    .where('role_id', '=', adminRoleId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Names of the groups and organizations a user belongs to, for its search text. */
+export async function membershipNamesOf(db: Db, userId: string): Promise<string[]> {
+  const [groups, organizations] = await Promise.all([
+    db
+      .selectFrom('group_members')
+      .innerJoin('groups', 'groups.id', 'group_members.group_id')
+      .select('groups.name')
+      .where('group_members.user_id', '=', userId)
+      .execute(),
+    db
+      .selectFrom('organization_members')
+      .innerJoin('organizations', 'organizations.id', 'organization_members.organization_id')
+      .select('organizations.name')
+      .where('organization_members.user_id', '=', userId)
+      .execute(),
+  ]);
+  return [...groups, ...organizations].map((r) => r.name);
+}
