@@ -1,0 +1,129 @@
+/**
+ * Email addresses proven by a link: verification of the current address (after registration) and the change
+ * to a new one, which takes effect only when confirmed from the new address; the old address is then told
+ * (ASVS 6.3.7). Asking for a change needs the current password (ASVS 7.5.1).
+ */
+import { type Clock, iso } from '../../clock.ts';
+import type { Config } from '../../config.ts';
+import { verifyPassword } from '../../crypto/passwords.ts';
+import type { Db, UserRow } from '../../db/database.ts';
+import { AppError, fieldError } from '../../errors.ts';
+import type { MailService } from '../../mail/mail.service.ts';
+import type { Actor } from '../events/events.service.ts';
+import { recordEvent } from '../events/events.service.ts';
+import { type AccountTokens, auditTokenRefusal } from '../recovery/account-tokens.ts';
+import { buildSearchText } from '../users/users.search.ts';
+import type { UsersService } from '../users/users.service.ts';
+import { findUserById, findUserByLogin } from '../users/users.store.ts';
+import { loginKey } from '../users/users.validation.ts';
+
+/** Links that prove an address stay valid for a day. */
+export const emailLinkTtlMs = 24 * 3_600_000;
+
+export class EmailService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly config: Config,
+    private readonly users: UsersService,
+    private readonly tokens: AccountTokens,
+    private readonly mail: MailService,
+  ) {}
+
+  /** Mails a verification link for the user's current address; `db` may be the creating transaction. */
+  async sendVerification(db: Db, user: { id: string; username: string }, email: string): Promise<void> {
+    const { token, expiresAt } = await this.tokens.issue(db, user.id, 'verify-email', emailLinkTtlMs, email);
+    const url = `${this.config.publicUrl}/verify-email?token=${token}`;
+    await this.mail.enqueue(db, email, { kind: 'verify-email', url, expiresAt, username: user.username });
+  }
+
+  /** The signed-in user asks for a new verification link for its current address. */
+  async requestVerification(user: UserRow): Promise<void> {
+    if (!user.email) throw new AppError('CONFLICT', { detail: 'The account has no email address' });
+    if (user.email_verified === 1) throw new AppError('CONFLICT', { detail: 'The address is already verified' });
+    const email = user.email;
+    await this.db.transaction().execute((trx) => this.sendVerification(trx, user, email));
+    this.mail.kick();
+  }
+
+  /** Asks to change the address: the new one receives a confirmation link; nothing changes until it is used. */
+  async requestChange(
+    actor: Actor,
+    user: UserRow,
+    input: { email: string; currentPassword: string },
+  ): Promise<{ pendingEmail: string }> {
+    const ok = user.password_hash ? (await verifyPassword(user.password_hash, input.currentPassword)).ok : false;
+    if (!ok) {
+      await recordEvent(this.db, this.clock, actor, {
+        action: 'user.email.change-request',
+        target: { type: 'user', id: user.id },
+        outcome: 'failure',
+        details: { reason: 'current-password-wrong' },
+      });
+      throw new AppError('CURRENT_PASSWORD_WRONG', { errors: [{ path: 'currentPassword', message: 'is wrong' }] });
+    }
+    const key = loginKey(input.email);
+    if (key === user.email_key) throw fieldError('email', 'is already the address of this account');
+    const holder = await findUserByLogin(this.db, key);
+    if (holder && holder.id !== user.id && holder.email_key === key) {
+      throw new AppError('EMAIL_TAKEN', { errors: [{ path: 'email', message: 'is already in use' }] });
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const { token, expiresAt } = await this.tokens.issue(trx, user.id, 'email-change', emailLinkTtlMs, input.email);
+      const url = `${this.config.publicUrl}/verify-email?token=${token}`;
+      await this.mail.enqueue(trx, input.email, { kind: 'email-change', url, expiresAt, username: user.username });
+      await recordEvent(trx, this.clock, actor, {
+        action: 'user.email.change-request',
+        target: { type: 'user', id: user.id },
+        details: { to: input.email },
+      });
+    });
+    this.mail.kick();
+    return { pendingEmail: input.email };
+  }
+
+  /** Redeems a verification or change link (once). */
+  async verify(token: string, actor: Actor): Promise<{ email: string; emailVerified: true }> {
+    return auditTokenRefusal(this.db, this.clock, actor, 'user.email.verify', () => this.verifyWith(token, actor));
+  }
+
+  private async verifyWith(token: string, actor: Actor): Promise<{ email: string; emailVerified: true }> {
+    const result = await this.db.transaction().execute(async (trx) => {
+      const used = await this.tokens.consume(trx, token, ['verify-email', 'email-change']);
+      const user = used ? await findUserById(trx, used.user_id) : undefined;
+      if (!used?.email || !user) throw new AppError('TOKEN_INVALID');
+      const now = iso(this.clock.now());
+      const who = { ...actor, type: 'user' as const, id: user.id, name: user.username };
+      if (used.purpose === 'verify-email') {
+        // The address changed since the link was sent: it proves nothing about the current one.
+        if (user.email_key !== loginKey(used.email)) throw new AppError('TOKEN_INVALID');
+        await this.users.updateUnique(trx, user.id, { email_verified: 1, updated_at: now });
+        await recordEvent(trx, this.clock, who, { action: 'user.email.verify', target: { type: 'user', id: user.id } });
+        return { email: used.email, notify: null };
+      }
+      await this.users.updateUnique(trx, user.id, {
+        email: used.email,
+        email_key: loginKey(used.email),
+        email_verified: 1,
+        search_text: buildSearchText([user.username, user.display_name, used.email, user.department]),
+        updated_at: now,
+      });
+      await this.tokens.revokeAll(trx, user.id, 'verify-email');
+      await recordEvent(trx, this.clock, who, {
+        action: 'user.email.change',
+        target: { type: 'user', id: user.id },
+        details: { changes: { email: { from: user.email, to: used.email } } },
+      });
+      if (user.email) {
+        await this.mail.enqueue(trx, user.email, {
+          kind: 'email-changed',
+          username: user.username,
+          newEmail: used.email,
+        });
+      }
+      return { email: used.email, notify: user.email };
+    });
+    if (result.notify) this.mail.kick();
+    return { email: result.email, emailVerified: true };
+  }
+}
