@@ -1,0 +1,168 @@
+/**
+ * Brute-force protection (ASVS 6.3.1, NIST SP 800-63B 5.2.2). Failed sign-ins count per account (per attempted
+ * login name when there is no such account, so both answer alike) and per client address. Past the threshold
+ * the account is locked for lockoutMinutes, doubling with each lock in a row; a locked sign-in is refused
+ * before the password is looked at, so the answer is the same for the right and a wrong password, and
+ * attempts during a lock count for nothing.
+ */
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { Caller } from '../access/caller.ts';
+import { type Actor, recordEvent } from '../events/events.service.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import type { UsersService } from '../users/users.service.ts';
+import { type FailureCounters, lockDuration, type Reserve } from './lockout.counters.ts';
+
+/** A quiet day forgets old failures, so a shared address does not stay one guess from a lock forever. */
+const decayMs = 86_400_000;
+/** An address may fail this many times the account threshold (password spraying across accounts). */
+const addressFactor = 10;
+/** Longest wait (real time) for in-flight attempts to settle before answering 429. */
+const settleWaitMs = 10_000;
+
+export type Attempt = { succeeded(): Promise<void>; failed(): Promise<void> };
+export type LockState = { locked: boolean; lockedUntil: string | null; failures: number; lockLevel: number };
+
+export class LockoutService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly settings: SettingsService,
+    private readonly users: UsersService,
+    private readonly counters: FailureCounters,
+  ) {}
+
+  /** Reserves one attempt on every counter of this sign-in, or refuses it with 429 and Retry-After. */
+  async begin(account: string, ip: string | null, actor: Actor, userId: string | null): Promise<Attempt> {
+    const { lockoutThreshold, lockoutMinutes } = await this.settings.get();
+    const counters = [{ key: account, limit: lockoutThreshold, resetOnSuccess: true }];
+    if (ip) counters.push({ key: `ip:${ip}`, limit: lockoutThreshold * addressFactor, resetOnSuccess: false });
+    const taken: typeof counters = [];
+    for (const counter of counters) {
+      const r = await this.reserveWaiting(counter.key, counter.limit);
+      const now = this.clock.now().getTime();
+      if (!r.ok) {
+        for (const t of taken) await this.guard(() => this.counters.undo(t.key));
+        await this.audit(actor, userId, 'auth.login', { reason: 'locked' }, 'failure');
+        const until = r.until ?? now + lockDuration(lockoutMinutes, r.level);
+        throw locked(Math.max(1, Math.ceil((until - now) / 1000)));
+      }
+      taken.push(counter);
+    }
+    return {
+      succeeded: async () => {
+        for (const c of taken)
+          await this.guard(() => (c.resetOnSuccess ? this.counters.reset(c.key) : this.counters.undo(c.key)));
+      },
+      failed: async () => {
+        for (const c of taken) {
+          const now = this.clock.now().getTime();
+          const until = await this.guard(() =>
+            this.counters.lockIfFull(c.key, c.limit, now, (level) => lockDuration(lockoutMinutes, level)),
+          );
+          if (until !== null) {
+            await this.audit(
+              actor,
+              userId,
+              'auth.lockout',
+              { counter: c.key.split(':')[0], lockedUntil: new Date(until).toISOString() },
+              'failure',
+            );
+          }
+        }
+      },
+    };
+  }
+
+  /**
+   * While the last allowed attempts are still being verified, a new attempt waits for them to settle instead of
+   * being refused: a success frees the counter, a failure locks it. So parallel sign-ins with the right password
+   * all get through, and parallel wrong ones still never exceed the limit.
+   */
+  private async reserveWaiting(key: string, limit: number): Promise<Reserve> {
+    const deadline = Date.now() + settleWaitMs;
+    for (;;) {
+      const now = this.clock.now().getTime();
+      const r = await this.guard(() => this.counters.reserve(key, limit, now, decayMs));
+      if (r.ok || r.until !== null || Date.now() >= deadline) return r;
+      // Jitter spreads the retries of many waiting requests.
+      await sleep(25 + Math.floor(Math.random() * 25));
+    }
+  }
+
+  /** Lifts a user's lock and forgets its failures (POST /api/admin/users/{id}/unlock). */
+  async unlock(caller: Caller, userId: string): Promise<LockState> {
+    await this.users.getRowFor(caller, userId, 'users:write');
+    const before = await this.state(userId);
+    await this.guard(() => this.counters.reset(accountKey(userId)));
+    await recordEvent(this.db, this.clock, caller.actor, {
+      action: 'user.unlock',
+      target: { type: 'user', id: userId },
+      details: { wasLocked: before.locked, failures: before.failures },
+    });
+    return this.state(userId);
+  }
+
+  async stateFor(caller: Caller, userId: string): Promise<LockState> {
+    await this.users.getRowFor(caller, userId, 'users:read');
+    return this.state(userId);
+  }
+
+  async close(): Promise<void> {
+    await this.counters.close();
+  }
+
+  private async state(userId: string): Promise<LockState> {
+    const s = await this.guard(() => this.counters.state(accountKey(userId)));
+    const now = this.clock.now().getTime();
+    const locked = Boolean(s?.lockedUntil && s.lockedUntil > now);
+    return {
+      locked,
+      lockedUntil: locked && s?.lockedUntil ? new Date(s.lockedUntil).toISOString() : null,
+      failures: s?.failures ?? 0,
+      lockLevel: s?.level ?? 0,
+    };
+  }
+
+  private async audit(
+    actor: Actor,
+    userId: string | null,
+    action: string,
+    details: Record<string, unknown>,
+    outcome: 'failure',
+  ) {
+    await recordEvent(this.db, this.clock, actor, {
+      action,
+      target: userId ? { type: 'user', id: userId } : null,
+      outcome,
+      details,
+    });
+  }
+
+  /** A counter store that does not answer fails closed: no sign-in is checked without its counters. */
+  private async guard<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('UNAVAILABLE', { detail: 'Sign-in is unavailable for a moment', retryAfter: 5 });
+    }
+  }
+}
+
+/** The counter of an existing account; an unknown login name counts under its own key (login:<key>). */
+export function accountKey(userId: string): string {
+  return `user:${userId}`;
+}
+
+export function unknownLoginKey(loginKey: string): string {
+  return `login:${loginKey}`;
+}
+
+/** The one answer of every lock, whatever counter locked and whatever the password was. */
+function locked(retryAfter: number): AppError {
+  return new AppError('LOGIN_LOCKED', { retryAfter });
+}

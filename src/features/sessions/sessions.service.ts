@@ -1,0 +1,77 @@
+/**
+ * Sessions: 256-bit random tokens (`ghs_…`), stored only as SHA-256 hashes, with an absolute expiry fixed at
+ * creation and an idle expiry measured from the last request.
+ */
+import { type Clock, iso } from '../../clock.ts';
+import { hashToken, newId, randomToken } from '../../crypto/tokens.ts';
+import type { Db, SessionRow, UserRow } from '../../db/database.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import {
+  deleteSession,
+  deleteUserSessions,
+  findSessionWithUser,
+  insertSession,
+  listUserSessions,
+  touchSession,
+} from './sessions.store.ts';
+
+export const sessionTokenPrefix = 'ghs_';
+/** last_seen_at is written at most this often per session, so a busy session does not write on every request. */
+const touchIntervalMs = 30_000;
+
+export type Client = { ip: string | null; userAgent: string | null };
+
+export class SessionsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly settings: SettingsService,
+  ) {}
+
+  /** Opens a new session; a new token every time (ASVS 7.2.4). `db` may be a transaction. */
+  async create(userId: string, client: Client, db: Db = this.db): Promise<{ token: string; session: SessionRow }> {
+    const now = this.clock.now();
+    const { sessionMaxHours } = await this.settings.get(db);
+    const token = sessionTokenPrefix + randomToken(32);
+    const session: SessionRow = {
+      id: newId(now),
+      user_id: userId,
+      token_hash: hashToken(token),
+      created_at: iso(now),
+      last_seen_at: iso(now),
+      expires_at: iso(new Date(now.getTime() + sessionMaxHours * 3_600_000)),
+      ip: client.ip,
+      user_agent: client.userAgent?.slice(0, 500) ?? null,
+    };
+    await insertSession(db, session);
+    return { token, session };
+  }
+
+  /** Resolves a presented token to a live session of an active user, or undefined. */
+  async validate(token: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    const found = await findSessionWithUser(this.db, hashToken(token));
+    if (!found) return undefined;
+    const now = this.clock.now();
+    const { sessionIdleMinutes } = await this.settings.get();
+    const idleLimit = new Date(found.session.last_seen_at).getTime() + sessionIdleMinutes * 60_000;
+    if (iso(now) >= found.session.expires_at || now.getTime() >= idleLimit || found.user.status !== 'active') {
+      return undefined;
+    }
+    if (now.getTime() - new Date(found.session.last_seen_at).getTime() > touchIntervalMs) {
+      await touchSession(this.db, found.session.id, iso(now));
+    }
+    return found;
+  }
+
+  async revoke(id: string, db: Db = this.db): Promise<boolean> {
+    return (await deleteSession(db, id)) > 0;
+  }
+
+  async revokeAllOf(userId: string, options: { except?: string; db?: Db } = {}): Promise<number> {
+    return deleteUserSessions(options.db ?? this.db, userId, options.except);
+  }
+
+  async listOf(userId: string): Promise<SessionRow[]> {
+    return listUserSessions(this.db, userId);
+  }
+}
