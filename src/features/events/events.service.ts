@@ -1,0 +1,62 @@
+/**
+ * The audit trail's write side. Every change records its event with the same transaction handle as the change,
+ * so a rolled-back change leaves no event and a committed one always has its event.
+ */
+import type { Clock } from '../../clock.ts';
+import { iso } from '../../clock.ts';
+import { newId } from '../../crypto/tokens.ts';
+import type { Db } from '../../db/database.ts';
+
+/** Who acts: a user (through a session), an API key, or the system itself (start-up, CLI, jobs). */
+export type Actor = {
+  type: 'user' | 'api-key' | 'system' | 'anonymous';
+  id: string | null;
+  name: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  /** The user an API key acts for, when it is a personal key. */
+  onBehalfOf?: string | null;
+};
+
+export const systemActor: Actor = { type: 'system', id: null, name: 'system', ip: null, userAgent: null };
+
+export type EventInput = {
+  action: string;
+  target: { type: string; id: string | null } | null;
+  outcome?: 'success' | 'failure' | 'denied';
+  details?: Record<string, unknown>;
+};
+
+/** Keys whose values never enter an event, whatever a caller passes. */
+const secretKeys = /pass(word)?|secret|token|hash|code|otp|key$/i;
+
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, secretKeys.test(k) ? '[redacted]' : redact(v)]),
+    );
+  }
+  return value;
+}
+
+export async function recordEvent(db: Db, clock: Clock, actor: Actor, event: EventInput): Promise<void> {
+  const now = clock.now();
+  await db
+    .insertInto('events')
+    .values({
+      id: newId(now),
+      at: iso(now),
+      actor_type: actor.type,
+      actor_id: actor.id,
+      actor_name: actor.name,
+      action: event.action,
+      target_type: event.target?.type ?? null,
+      target_id: event.target?.id ?? null,
+      ip: actor.ip,
+      user_agent: actor.userAgent,
+      outcome: event.outcome ?? 'success',
+      details: JSON.stringify(redact(event.details ?? {})),
+    })
+    .execute();
+}

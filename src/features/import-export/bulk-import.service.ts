@@ -1,0 +1,129 @@
+/**
+ * Bulk import. Rows stream in and are applied in batches of `batchSize`, each batch one transaction holding its
+ * rows' changes and their audit events (one `user.import.create|update` event per changed user, one `group.create`
+ * per created group), so memory stays bounded and a failure loses at most the batch in flight.
+ * A dry run applies each batch the same way and rolls it back: the counts are what a real run would do.
+ */
+import type { Clock } from '../../clock.ts';
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import { scopeOf } from '../access/access.service.ts';
+import type { Caller } from '../access/caller.ts';
+import type { Permission } from '../access/permissions.ts';
+import type { SettingsService } from '../settings/settings.service.ts';
+import type { UsersService } from '../users/users.service.ts';
+import type { ImportSource, NumberedRecord } from './bulk-import.parse.ts';
+import { applyRow, groupIdFor, type RowContext, RowRefused, validateRow } from './bulk-import.row.ts';
+import type { ImportResult } from './bulk-import.schema.ts';
+import { importGroupSchema } from './bulk-import.schema.ts';
+import { loadNameIndex } from './bulk-import.store.ts';
+
+export const batchSize = 1000;
+/** The answer lists at most this many refused rows (refusedTotal counts them all). */
+const maxRefusedListed = 1000;
+
+class DryRunRollback extends Error {}
+
+export type ImportOptions = { dryRun: boolean; onProgress?: (rowsDone: number) => void };
+
+export class ImportService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly settings: SettingsService,
+    private readonly users: UsersService,
+  ) {}
+
+  async run(caller: Caller, source: ImportSource, options: ImportOptions): Promise<ImportResult> {
+    assertDirectoryWide(caller);
+    const result: ImportResult = {
+      dryRun: options.dryRun,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      refused: [],
+      refusedTotal: 0,
+    };
+    const settings = await this.settings.get();
+    if (source.groups.length)
+      await this.batch(options.dryRun, (ctx) => this.applyGroups(ctx, source.groups), settings, caller);
+    let pending: NumberedRecord[] = [];
+    let done = 0;
+    const flush = async () => {
+      const rows = pending;
+      pending = [];
+      await this.batch(options.dryRun, (ctx) => this.applyRows(ctx, rows, result), settings, caller);
+      done += rows.length;
+      options.onProgress?.(done);
+    };
+    for await (const record of source.users) {
+      pending.push(record);
+      if (pending.length >= batchSize) await flush();
+    }
+    if (pending.length) await flush();
+    return result;
+  }
+
+  /** One transaction; rolled back at the end in a dry run. */
+  private async batch(
+    dryRun: boolean,
+    work: (ctx: RowContext) => Promise<void>,
+    settings: RowContext['settings'],
+    caller: Caller,
+  ) {
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const ctx: RowContext = { trx, clock: this.clock, caller, settings, names: await loadNameIndex(trx) };
+        await work(ctx);
+        if (dryRun) throw new DryRunRollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof DryRunRollback)) throw error;
+      });
+  }
+
+  private async applyRows(ctx: RowContext, rows: NumberedRecord[], result: ImportResult): Promise<void> {
+    const touched: string[] = [];
+    for (const { line, record } of rows) {
+      try {
+        const { outcome, userId } = await applyRow(ctx, validateRow(record, ctx.settings));
+        result[outcome] += 1;
+        if (outcome !== 'unchanged') touched.push(userId);
+      } catch (error) {
+        if (!(error instanceof RowRefused)) throw error;
+        result.refusedTotal += 1;
+        if (result.refused.length < maxRefusedListed) result.refused.push({ line, reason: error.message });
+      }
+    }
+    // Memberships feed the search text (group and role names).
+    if (touched.length) await this.users.refreshSearchText(ctx.trx, touched);
+  }
+
+  /** Groups of a JSON import, parents before children (by name), created when missing. */
+  private async applyGroups(ctx: RowContext, groups: Record<string, unknown>[]): Promise<void> {
+    const parsed = groups.map((g, i) => {
+      const r = importGroupSchema.safeParse(g);
+      if (!r.success)
+        throw new AppError('VALIDATION_FAILED', { detail: `groups[${i}]: ${r.error.issues[0]?.message}` });
+      return r.data;
+    });
+    const byName = new Map(parsed.map((g) => [g.name.normalize('NFKC').toLowerCase(), g]));
+    const visit = async (g: (typeof parsed)[number], depth: number): Promise<string> => {
+      if (depth > 32) throw new AppError('VALIDATION_FAILED', { detail: `groups: "${g.name}" has a parent cycle` });
+      const parent = g.parent ? byName.get(g.parent.normalize('NFKC').toLowerCase()) : undefined;
+      const parentId = g.parent ? (parent ? await visit(parent, depth + 1) : await groupIdFor(ctx, g.parent)) : null;
+      return groupIdFor(ctx, g.name, { description: g.description ?? null, parentId });
+    };
+    for (const g of parsed) await visit(g, 0);
+  }
+}
+
+/** Import writes users anywhere, grants roles and creates groups: it needs those permissions directory-wide. */
+function assertDirectoryWide(caller: Caller): void {
+  const needed: Permission[] = ['users:write', 'groups:write', 'roles:write', 'organizations:write'];
+  const missing = needed.filter((p) => scopeOf(caller.access, p) !== 'all');
+  if (missing.length) {
+    throw new AppError('FORBIDDEN', { detail: `Import needs ${missing.join(', ')} over the whole directory` });
+  }
+}
