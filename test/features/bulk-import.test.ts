@@ -1,0 +1,176 @@
+/** Bulk import and export (issue 7): dry run with line numbers, idempotent re-run, foreign hashes, round trip. */
+import assert from 'node:assert/strict';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import bcrypt from 'bcryptjs';
+import { describeBothDialects, startTestApp, unique } from '../harness.ts';
+
+const csv = { 'content-type': 'text/csv' };
+
+describeBothDialects('bulk import and export', (tt) => {
+  test('a mixed-error CSV: dry run reports lines and reasons and changes nothing; the real run is idempotent', async () => {
+    const t = tt();
+    const p = unique('imp');
+    const file = [
+      'username,email,displayName,groups,roles,phone,passwordHash',
+      `${p}-alice,${p}-alice@example.test,Alice,${p} Team A;${p} Team B;${p} team a,user,,`,
+      `${p}-bob,not-an-email,Bob,,,,`,
+      `${p}-carol,,Carol,,NoSuchRole,,`,
+      `${p}-dave,,Dave,,,12345,`,
+      `${p}-erin,,Erin,${p} Team A,,,not-a-hash`,
+      `"${p}-frank",,"Frank ""the tank""\nSecond line",,,+41 44 668 18 00,`,
+      `,${p}-nobody@example.test,Nobody,,,,`,
+    ].join('\n');
+    const dry = await t.request('POST', '/api/admin/import', {
+      token: t.adminToken,
+      headers: csv,
+      body: file,
+      query: { dryRun: 'true' },
+    });
+    assert.equal(dry.status, 200, JSON.stringify(dry.body));
+    assert.equal(dry.body.dryRun, true);
+    assert.equal(dry.body.created, 2);
+    assert.deepEqual(
+      dry.body.refused.map((r: { line: number; reason: string }) => [r.line, r.reason.split(':')[0]]),
+      [
+        [3, 'email'],
+        [4, 'roles'],
+        [5, 'phone'],
+        [6, 'passwordHash'],
+        [9, 'username'],
+      ],
+    );
+    const none = await t.request('GET', '/api/admin/users', { token: t.adminToken, query: { q: p } });
+    assert.equal(none.body.items.length, 0);
+    const groups = await t.app.services.db.selectFrom('groups').select('name').where('name', 'like', `${p}%`).execute();
+    assert.equal(groups.length, 0, 'a dry run creates no group');
+
+    const real = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: file });
+    assert.deepEqual([real.body.created, real.body.updated, real.body.unchanged, real.body.refusedTotal], [2, 0, 0, 5]);
+    const alice = (await t.request('GET', '/api/admin/users', { token: t.adminToken, query: { q: `${p}-alice` } })).body
+      .items[0];
+    assert.deepEqual(alice.groups.map((g: { name: string }) => g.name).sort(), [`${p} Team A`, `${p} Team B`]);
+    assert.deepEqual(
+      alice.roles.map((r: { name: string }) => r.name),
+      ['User'],
+    );
+    const events = await t.request('GET', '/api/admin/events', { token: t.adminToken, query: { target: alice.id } });
+    assert.deepEqual(
+      events.body.items.map((e: { action: string }) => e.action),
+      ['user.import.create'],
+    );
+
+    const again = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: file });
+    assert.deepEqual([again.body.created, again.body.updated, again.body.unchanged], [0, 0, 2]);
+    const changed = file.replace(',Alice,', ',Alice Changed,');
+    const third = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: changed });
+    assert.deepEqual([third.body.created, third.body.updated, third.body.unchanged], [0, 1, 1]);
+  });
+
+  test('imported bcrypt, Django PBKDF2 and Keycloak PBKDF2 users sign in and are re-hashed with argon2id', async () => {
+    const t = tt();
+    const p = unique('hash');
+    const salt = randomBytes(12).toString('base64');
+    const django = `pbkdf2_sha256$1000$${salt}$${pbkdf2Sync('django pass', salt, 1000, 32, 'sha256').toString('base64')}`;
+    const kcSalt = randomBytes(16);
+    const keycloak = `keycloak-pbkdf2-sha256$1000$${kcSalt.toString('base64')}$${pbkdf2Sync('keycloak pass', kcSalt, 1000, 64, 'sha256').toString('base64')}`;
+    const users = [
+      { username: `${p}-bc`, passwordHash: bcrypt.hashSync('bcrypt pass', 4) },
+      { username: `${p}-bca`, passwordHash: bcrypt.hashSync('bcrypt a pass', 4).replace(/^\$2b\$/, '$2a$') },
+      { username: `${p}-dj`, passwordHash: django },
+      { username: `${p}-kc`, passwordHash: keycloak },
+    ];
+    const r = await t.request('POST', '/api/admin/import', { token: t.adminToken, body: { users } });
+    assert.equal(r.body.created, 4, JSON.stringify(r.body));
+    const passwords = ['bcrypt pass', 'bcrypt a pass', 'django pass', 'keycloak pass'];
+    for (const [i, u] of users.entries()) {
+      await assert.rejects(t.signIn(u.username, 'wrong password'));
+      await t.signIn(u.username, passwords[i] ?? '');
+      const row = await t.app.services.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('username', '=', u.username)
+        .executeTakeFirstOrThrow();
+      assert.match(row.password_hash ?? '', /^\$argon2id\$/, `${u.username} re-hashed`);
+      await t.signIn(u.username, passwords[i] ?? '');
+    }
+  });
+
+  test('export then import into a fresh instance reproduces the directory (JSON and CSV)', async () => {
+    const t = tt();
+    const p = unique('rt');
+    const parent = await t.request('POST', '/api/admin/groups', {
+      token: t.adminToken,
+      body: { name: `${p} parent`, description: 'top' },
+    });
+    const child = await t.request('POST', '/api/admin/groups', {
+      token: t.adminToken,
+      body: { name: `${p} child`, parentId: parent.body.id },
+    });
+    await t.createUser({
+      username: `${p}-one`,
+      email: `${p}-one@example.test`,
+      displayName: 'One',
+      phone: '+41 44 668 18 00',
+      department: 'Ops',
+      attributes: { level: 3 },
+      groupIds: [child.body.id],
+    });
+    await t.createUser({ username: `${p}-two`, path: 'users/contractors', type: 'external', roleIds: ['role-user'] });
+    const json = await t.request('GET', '/api/admin/export', { token: t.adminToken, query: { format: 'json' } });
+    assert.equal(json.status, 200);
+    const csvExport = await t.request('GET', '/api/admin/export', { token: t.adminToken, query: { format: 'csv' } });
+    assert.match(String(csvExport.headers['content-type']), /text\/csv/);
+    assert.doesNotMatch(json.raw.body + csvExport.raw.body, /argon2/, 'no password hash leaves');
+    for (const [format, body, headers] of [
+      ['json', json.raw.body, { 'content-type': 'application/json' }],
+      ['csv', csvExport.raw.body, csv],
+    ] as const) {
+      const fresh = await startTestApp({ dialect: t.dialect });
+      try {
+        const imported = await fresh.request('POST', '/api/admin/import', { token: fresh.adminToken, headers, body });
+        assert.equal(imported.status, 200, JSON.stringify(imported.body));
+        assert.equal(imported.body.refusedTotal, 0, JSON.stringify(imported.body.refused));
+        const again = await fresh.request('GET', '/api/admin/export', { token: fresh.adminToken, query: { format } });
+        const original = format === 'json' ? json.raw.body : csvExport.raw.body;
+        assert.deepEqual(normalize(format, again.raw.body), normalize(format, original), `${format} round trip`);
+      } finally {
+        await fresh.close();
+      }
+    }
+  });
+
+  test('import needs directory-wide write access; a malformed body is a 400', async () => {
+    const t = tt();
+    const username = unique('weak');
+    await t.createUser({ username, password: 'weak user password' });
+    const token = await t.signIn(username, 'weak user password');
+    assert.equal(
+      (await t.request('POST', '/api/admin/import', { token, headers: csv, body: 'username\nx1234' })).status,
+      403,
+    );
+    assert.equal((await t.request('GET', '/api/admin/export', { token })).status, 403);
+    const bad = await t.request('POST', '/api/admin/import', {
+      token: t.adminToken,
+      headers: csv,
+      body: 'username,"broken\nrow',
+    });
+    assert.equal(bad.status, 400);
+    assert.equal(
+      (await t.request('POST', '/api/admin/import', { token: t.adminToken, body: { users: 'nope' } })).status,
+      400,
+    );
+  });
+});
+
+/** Users sorted by name; the bootstrap admin is in both instances. Group order follows creation. */
+function normalize(format: 'json' | 'csv', body: string): unknown {
+  if (format === 'json') {
+    const doc = JSON.parse(body) as { groups: unknown[]; users: { username: string; groups: string[] }[] };
+    const users = doc.users
+      .map((u) => ({ ...u, groups: [...u.groups].sort() }))
+      .sort((a, b) => a.username.localeCompare(b.username));
+    return { groups: doc.groups, users };
+  }
+  return body.trim().split('\n').sort();
+}

@@ -1,0 +1,38 @@
+/** Roles, groups and organizations for the account-lifecycle tests, made through the admin API. */
+import assert from 'node:assert/strict';
+import { type TestApp, unique } from '../harness.ts';
+
+type Ref = { id: string; name: string };
+
+async function post(app: TestApp, method: string, url: string, body: unknown): Promise<Record<string, unknown>> {
+  const r = await app.request(method, url, { token: app.adminToken, body });
+  assert.ok(r.status >= 200 && r.status < 300, `${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+const ref = (body: Record<string, unknown>): Ref => ({ id: String(body.id), name: String(body.name) });
+
+export async function makeRole(app: TestApp, permissions: string[]): Promise<Ref> {
+  return ref(await post(app, 'POST', '/api/admin/roles', { name: unique('Role'), permissions }));
+}
+
+export async function makeGroup(app: TestApp, options: { parentId?: string; roleIds?: string[] } = {}): Promise<Ref> {
+  const group = ref(
+    await post(app, 'POST', '/api/admin/groups', { name: unique('Group'), parentId: options.parentId }),
+  );
+  if (options.roleIds) await post(app, 'PUT', `/api/admin/groups/${group.id}/roles`, { roleIds: options.roleIds });
+  return group;
+}
+
+export async function makeOrganization(app: TestApp): Promise<Ref> {
+  return ref(await post(app, 'POST', '/api/admin/organizations', { name: unique('Org') }));
+}
+
+export async function giveRole(app: TestApp, userId: string, roleId: string): Promise<void> {
+  await post(app, 'PUT', `/api/admin/users/${userId}/roles`, { roleIds: [roleId] });
+}
+
+/** Makes a user a member of an organization holding a role there (an organization admin's delegated access). */
+export async function giveOrganizationRole(app: TestApp, userId: string, organizationId: string, roleId: string) {
+  await post(app, 'POST', `/api/admin/organizations/${organizationId}/members`, { userId, roleIds: [roleId] });
+}

@@ -1,0 +1,44 @@
+/** Small crypto primitives: tokens, constant-time comparison, ids, AES-GCM. */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { decrypt, encrypt } from '../../src/crypto/encryption.ts';
+import { hashPassword, verifyPassword } from '../../src/crypto/passwords.ts';
+import { hashToken, newId, randomToken, safeEqual } from '../../src/crypto/tokens.ts';
+
+test('random tokens carry 256 bits by default and never repeat (ASVS 7.2.3)', () => {
+  const a = randomToken();
+  assert.equal(Buffer.from(a, 'base64url').length, 32);
+  assert.notEqual(a, randomToken());
+  assert.match(hashToken(a), /^[0-9a-f]{64}$/);
+});
+
+test('safeEqual compares in constant time and handles unequal lengths (authentik CVE-2024-52307)', () => {
+  assert.equal(safeEqual('abc', 'abc'), true);
+  assert.equal(safeEqual('abc', 'abd'), false);
+  assert.equal(safeEqual('abc', 'abcd'), false);
+});
+
+test('ids are time-ordered UUIDv7-shaped strings', () => {
+  const a = newId(new Date(1_000));
+  const b = newId(new Date(2_000));
+  assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.ok(a < b);
+});
+
+test('AES-256-GCM round-trips and detects tampering', () => {
+  const key = randomBytes(32);
+  const sealed = encrypt(key, 'JBSWY3DPEHPK3PXP');
+  assert.equal(decrypt(key, sealed), 'JBSWY3DPEHPK3PXP');
+  const [iv, tag, data] = sealed.split('.');
+  assert.throws(() => decrypt(key, [iv, tag, `${data?.slice(0, -2)}AA`].join('.')));
+  assert.throws(() => decrypt(randomBytes(32), sealed));
+});
+
+test('argon2id hashes with the OWASP parameters (ASVS 11.4.2)', async () => {
+  const hash = await hashPassword('a password');
+  assert.match(hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  assert.deepEqual(await verifyPassword(hash, 'a password'), { ok: true, needsRehash: false });
+  assert.deepEqual(await verifyPassword(hash, 'A password'), { ok: false, needsRehash: false });
+  assert.deepEqual(await verifyPassword('$unknown$format', 'a password'), { ok: false, needsRehash: false });
+});
