@@ -1,0 +1,92 @@
+/**
+ * 1. Session check (GET /api/me, Bearer) ÷ a bare Fastify route; 2. password logins/s ÷ raw argon2id hashes/s of
+ * the same parameters, and GET /api/me p99 while logins saturate the hashing threads.
+ */
+import { hash } from '@node-rs/argon2';
+import { argon2Params } from '../../src/crypto/passwords.ts';
+import { median, medianLoad, round } from '../lib/load.ts';
+import { api, benchAdmin, login, type Served, spawnServer } from '../lib/proc.ts';
+
+export type Sizes = { runs: number; seconds: number };
+
+export async function sessionCheck(gh: Served, sizes: Sizes) {
+  const hello = await spawnServer({ script: 'bench/lib/hello-server.ts' });
+  try {
+    const token = await login(gh.url, benchAdmin.username, benchAdmin.password);
+    const opts = { connections: 50, seconds: sizes.seconds };
+    const base = await medianLoad(sizes.runs, { url: `${hello.url}/hello`, ...opts });
+    const me = await medianLoad(sizes.runs, {
+      url: `${gh.url}/api/me`,
+      headers: { authorization: `Bearer ${token}` },
+      ...opts,
+    });
+    return {
+      connections: 50,
+      baseline: base,
+      me,
+      ratio: round(me.rps / base.rps),
+      p99Ms: me.p99,
+      targets: { ratio: 0.6, p99Ms: 10 },
+    };
+  } finally {
+    await hello.stop();
+  }
+}
+
+/** Raw argon2id hashes/s with as many in flight as the thread pool has threads (plus a queue). */
+export async function argonRate(seconds: number, inFlight = 8): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  const worker = async () => {
+    while (performance.now() < until) {
+      await hash(`password-${done}`, argon2Params);
+      done++;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return done / ((performance.now() - start) / 1000);
+}
+
+export async function loginRate(gh: Served, sizes: Sizes) {
+  const admin = await login(gh.url, benchAdmin.username, benchAdmin.password);
+  // Many accounts: concurrent sign-ins of one account would reach its lockout reservation limit (10) and get 429s.
+  const users = Array.from({ length: 40 }, (_, i) => ({
+    username: `login-bench-${i}`,
+    password: `Pw-${i}-bench-login-x`,
+  }));
+  for (const u of users) await api(gh.url, 'POST', '/api/admin/users', admin, u);
+  const requests = users.map((u) => ({
+    method: 'POST' as const,
+    path: '/api/auth/login',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(u),
+  }));
+  const hashes: number[] = [];
+  const logins = [];
+  for (let i = 0; i < sizes.runs; i++) {
+    hashes.push(await argonRate(sizes.seconds));
+    logins.push(await medianLoad(1, { url: gh.url, requests, connections: 8, seconds: sizes.seconds }));
+  }
+  const loginRps = median(logins.map((l) => l.rps));
+  const hashRate = median(hashes);
+  // While logins saturate the hashing threads, a session check must not wait for a hash.
+  const [, meUnderLoad] = await Promise.all([
+    medianLoad(1, { url: gh.url, requests, connections: 16, seconds: sizes.seconds }),
+    medianLoad(1, {
+      url: `${gh.url}/api/me`,
+      headers: { authorization: `Bearer ${admin}` },
+      connections: 10,
+      seconds: sizes.seconds,
+    }),
+  ]);
+  return {
+    hashParams: `argon2id m=${argon2Params.memoryCost},t=${argon2Params.timeCost},p=${argon2Params.parallelism}`,
+    argon2HashesPerSec: round(hashRate),
+    loginsPerSec: round(loginRps),
+    loginErrors: logins.reduce((s, l) => s + l.errors + l.non2xx, 0),
+    ratio: round(loginRps / hashRate),
+    meP99DuringLoginsMs: meUnderLoad.p99,
+    targets: { ratio: 0.85, meP99DuringLoginsMs: 20 },
+  };
+}

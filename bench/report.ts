@@ -1,0 +1,137 @@
+/** latest.md: one table row per figure, with its target; the JSON holds everything else. */
+// biome-ignore lint/suspicious/noExplicitAny: report rows read loose JSON.
+type Any = Record<string, any>;
+
+const fmt = (v: unknown) => (v === undefined || v === null ? '–' : String(v));
+
+function rows(r: Any): string[][] {
+  const out: string[][] = [];
+  const s = r.session;
+  if (s?.error) out.push(['Session check', 'error', s.error, '']);
+  else if (s) {
+    out.push([
+      'Session check GET /api/me ÷ bare Fastify (req/s)',
+      `${fmt(Math.round(s.me.rps))} ÷ ${fmt(Math.round(s.baseline.rps))} = ${s.ratio}`,
+      '≥ 0.6',
+      s.ratio >= 0.6 ? 'met' : 'missed',
+    ]);
+    out.push([
+      'Session check p99 at 50 connections (ms)',
+      `${s.me.p99} (bare: ${s.baseline.p99})`,
+      '< 10',
+      s.me.p99 < 10 ? 'met' : 'missed',
+    ]);
+  }
+  const l = r.login;
+  if (l?.error) out.push(['Login', 'error', l.error, '']);
+  else if (l) {
+    out.push([
+      `Logins/s ÷ raw ${l.hashParams} hashes/s`,
+      `${l.loginsPerSec} ÷ ${l.argon2HashesPerSec} = ${l.ratio}`,
+      '≥ 0.85',
+      l.ratio >= 0.85 ? 'met' : 'missed',
+    ]);
+    out.push([
+      'GET /api/me p99 while logins saturate hashing (ms)',
+      fmt(l.meP99DuringLoginsMs),
+      '< 20',
+      l.meP99DuringLoginsMs < 20 ? 'met' : 'missed',
+    ]);
+  }
+  const f = r.footprint;
+  if (f?.error) out.push(['Footprint', 'error', f.error, '']);
+  else if (f) {
+    out.push([
+      'Start-up to 200 /readyz, fresh / restart (ms)',
+      `${f.startFreshMs} / ${f.startRestartMs}`,
+      '< 1000',
+      f.startRestartMs < 1000 ? 'met' : 'missed',
+    ]);
+    out.push(['Idle RSS after start (MB)', fmt(f.idleRssMb), '< 120', f.idleRssMb < 120 ? 'met' : 'missed']);
+  }
+  for (const [key, label] of [
+    ['directorySqlite', 'SQLite'],
+    ['directoryPostgres', 'PostgreSQL'],
+  ] as const) {
+    const d = r[key];
+    if (!d) continue;
+    if (d.error) {
+      out.push([`Directory (${label})`, 'error', d.error.slice(0, 300), '']);
+      continue;
+    }
+    const q = d.queries;
+    const ok = (x: Any) => (x.p95 < 25 ? 'met' : 'missed');
+    out.push([
+      `${label}: import users/s (${q.users} users)`,
+      fmt(d.import.usersPerSec),
+      label === 'SQLite' ? '≥ 30,000' : '',
+      label === 'SQLite' ? (d.import.usersPerSec >= 30000 ? 'met' : 'missed') : '',
+    ]);
+    out.push([
+      `${label}: export users/s`,
+      fmt(d.export.usersPerSec),
+      '≥ 100,000',
+      d.export.usersPerSec >= 100000 ? 'met' : 'missed',
+    ]);
+    out.push([`${label}: q= search p50 / p95 (ms)`, `${q.search.p50} / ${q.search.p95}`, 'p95 < 25', ok(q.search)]);
+    out.push([
+      `${label}: first page p50 / p95 (ms)`,
+      `${q.firstPage.p50} / ${q.firstPage.p95}`,
+      'p95 < 25',
+      ok(q.firstPage),
+    ]);
+    out.push([
+      `${label}: filter by group p50 / p95 (ms)`,
+      `${q.byGroup.p50} / ${q.byGroup.p95}`,
+      'p95 < 25',
+      ok(q.byGroup),
+    ]);
+    out.push([
+      `${label}: deep cursor page p50 / p95 (ms)`,
+      `${q.deepCursorPage.p50} / ${q.deepCursorPage.p95}`,
+      'p95 < 25',
+      ok(q.deepCursorPage),
+    ]);
+  }
+  const p = r.peer;
+  if (p?.error) out.push(['Better Auth side by side', 'error', p.error.slice(0, 300), '']);
+  else if (p) {
+    const c = p.configurations;
+    out.push([
+      `Hashes/s: ours (${c.gatehouse.hash}) / Better Auth (${c.betterAuth.hash})`,
+      `${c.gatehouse.hashesPerSec} / ${c.betterAuth.hashesPerSec}`,
+      'context',
+      '',
+    ]);
+    out.push([
+      `Sign-in/s ours ÷ Better Auth (${p.users} users)`,
+      `${p.signInPerSec.ours} ÷ ${p.signInPerSec.theirs} = ${p.signInPerSec.ratio}`,
+      '',
+      '',
+    ]);
+    out.push([
+      'Session check req/s ours ÷ Better Auth',
+      `${p.sessionCheckPerSec.ours} ÷ ${p.sessionCheckPerSec.theirs} = ${p.sessionCheckPerSec.ratio}`,
+      '',
+      '',
+    ]);
+    out.push([
+      'Admin list first page p95 ms, ours / Better Auth',
+      `${p.listFirstPageP95Ms.ours} / ${p.listFirstPageP95Ms.theirs}`,
+      '',
+      '',
+    ]);
+    out.push(['Admin search p95 ms, ours / Better Auth', `${p.searchP95Ms.ours} / ${p.searchP95Ms.theirs}`, '', '']);
+  }
+  return out;
+}
+
+export function toMarkdown(report: Any): string {
+  const head = `# Benchmark results (${report.mode}, ${report.date})\n\nMachine: ${report.machine.cpus} × ${report.machine.cpu}, ${report.machine.memGb} GB, Node ${report.machine.node}. Run took ${report.seconds} s. Every figure is a median of ${report.sizes.runs} runs (latency percentiles over ${report.sizes.samples} sequential requests).\n\n`;
+  const table = [
+    '| Figure | Value | Target | |',
+    '|---|---|---|---|',
+    ...rows(report.results).map((r) => `| ${r.join(' | ')} |`),
+  ];
+  return `${head}${table.join('\n')}\n`;
+}

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=session,login,footprint,directory,peer]`: every case against its baseline
+ * in the same run; writes bench/results/latest.json and latest.md. Add a case: a function returning plain figures,
+ * one line in `cases` below, one row in report.ts.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { directoryBench } from './cases/directory.ts';
+import { footprint } from './cases/footprint.ts';
+import { peerBench } from './cases/peer.ts';
+import { loginRate, sessionCheck } from './cases/session-login.ts';
+import { removeDir, repoRoot, spawnGatehouse } from './lib/proc.ts';
+import { toMarkdown } from './report.ts';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const sizes = quick
+  ? { runs: 3, seconds: 3, directoryUsers: 2_000, peerUsers: 2_000, samples: 60 }
+  : { runs: 5, seconds: 10, directoryUsers: 1_000_000, peerUsers: 100_000, samples: 300 };
+const pgServer = process.env.GATEHOUSE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+async function withGatehouse<T>(
+  env: Record<string, string>,
+  fn: (gh: Awaited<ReturnType<typeof spawnGatehouse>>) => Promise<T>,
+) {
+  const gh = await spawnGatehouse(env);
+  try {
+    return await fn(gh);
+  } finally {
+    await gh.stop();
+    removeDir(gh.dataDir);
+  }
+}
+
+async function withPgDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const pg = await import('pg');
+  const name = `gh_bench_${Date.now().toString(36)}`;
+  const admin = new pg.default.Client({ connectionString: `${pgServer}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    return await fn(`${pgServer}/${name}`);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const cases: Record<string, () => Promise<unknown>> = {
+  session: () => withGatehouse({}, (gh) => sessionCheck(gh, sizes)),
+  login: () => withGatehouse({}, (gh) => loginRate(gh, sizes)),
+  footprint: () => footprint(sizes.runs),
+  directorySqlite: () => withGatehouse({}, (gh) => directoryBench(gh, sizes.directoryUsers, sizes.samples)),
+  directoryPostgres: () =>
+    withPgDatabase((url) =>
+      withGatehouse({ GATEHOUSE_DATABASE_URL: url }, (gh) => directoryBench(gh, sizes.directoryUsers, sizes.samples)),
+    ),
+  peer: () => peerBench(sizes),
+};
+
+const dir = path.join(repoRoot, 'bench', 'results');
+// With --only, the other cases keep their last figures (each case records its own date).
+const previous =
+  only && existsSync(path.join(dir, 'latest.json'))
+    ? JSON.parse(readFileSync(path.join(dir, 'latest.json'), 'utf8'))
+    : {};
+const results: Record<string, unknown> = { ...(previous.results ?? {}) };
+const started = Date.now();
+for (const [name, run] of Object.entries(cases)) {
+  if (only && !only.some((o) => name.toLowerCase().startsWith(o.toLowerCase()))) continue;
+  process.stderr.write(`bench: ${name}…\n`);
+  const t = Date.now();
+  try {
+    results[name] = { ...((await run()) as object), measuredAt: new Date().toISOString() };
+  } catch (error) {
+    results[name] = { error: (error as Error).message.slice(0, 2000) };
+  }
+  process.stderr.write(`bench: ${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+}
+const report = {
+  mode: quick ? 'quick' : 'full',
+  date: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  sizes,
+  seconds: Math.round((Date.now() - started) / 1000),
+  results,
+};
+writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(path.join(dir, 'latest.md'), toMarkdown(report));
+process.stdout.write(toMarkdown(report));
