@@ -42,7 +42,7 @@ export function createServices(deps: Deps) {
   const lifecycle = new UserLifecycleService(db, clock, users, sessions, settings);
   const auth = new AuthService(db, clock, sessions);
   const mail = new MailService(db, clock, config);
-  const me = new MeService(db, clock, sessions, settings, mail);
+  const me = new MeService(db, clock, sessions, settings, users, mail);
   const sessionMonitor = new SessionMonitorService(db, clock, settings, users);
   const apiKeys = new ApiKeysService(db, clock, users);
   const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new DatabaseCounters(db);

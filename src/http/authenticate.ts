@@ -5,11 +5,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { currentEpoch, EpochCache } from '../cache/epoch-cache.ts';
 import type { Clock } from '../clock.ts';
 import { safeEqual } from '../crypto/tokens.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { accessOf, holdsAnywhere } from '../features/access/access.service.ts';
+import { type Access, accessOf, holdsAnywhere } from '../features/access/access.service.ts';
 import { resolveApiKey } from '../features/api-keys/api-keys.auth.ts';
 import { looksLikeApiKey } from '../features/api-keys/api-keys.token.ts';
 import { recordEvent } from '../features/events/events.service.ts';
@@ -20,6 +21,22 @@ import { type CookieNames, csrfHeader } from './cookies.ts';
 export type AuthenticateOptions = { db: Db; clock: Clock; sessions: SessionsService; cookies: CookieNames };
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * user id → effective access, for the session check: computing it walks roles, groups and their parents on every
+ * request otherwise. Dropped on any change in this process (cache/epoch-cache.ts), and after 500 ms for changes
+ * made through another node.
+ */
+const accessCache = new EpochCache<string, Access>({ ttlMs: 500, maxEntries: 10_000 });
+
+async function cachedAccessOf(db: Db, userId: string): Promise<Access> {
+  const cached = accessCache.get(userId);
+  if (cached) return cached;
+  const epoch = currentEpoch();
+  const access = await accessOf(db, userId);
+  accessCache.set(userId, access, epoch);
+  return access;
+}
 
 function bearerOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -56,7 +73,7 @@ async function resolve(request: FastifyRequest, options: AuthenticateOptions): P
     sessionId: found.session.id,
     apiKeyId: null,
     via,
-    access: await accessOf(options.db, found.user.id),
+    access: await cachedAccessOf(options.db, found.user.id),
     actor: { type: 'user', id: found.user.id, name: found.user.username, ip, userAgent },
   };
 }

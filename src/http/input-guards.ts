@@ -29,16 +29,25 @@ function urlHasNul(url: string): boolean {
   }
 }
 
+// Callback hooks, not async ones: they run on every request and need no promise (the session check's budget).
 export function registerInputGuards(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    if (urlHasNul(request.url)) throw new AppError('VALIDATION_FAILED', { detail: 'The URL contains a NUL character' });
-  });
-  app.addHook('preValidation', async (request) => {
-    if (containsNul(request.body)) {
-      throw new AppError('VALIDATION_FAILED', {
-        detail: 'The body contains a NUL character',
-        errors: [{ path: 'body', message: 'must not contain NUL characters' }],
-      });
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (urlHasNul(request.url)) {
+      done(new AppError('VALIDATION_FAILED', { detail: 'The URL contains a NUL character' }));
+      return;
     }
+    done();
+  });
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body !== undefined && containsNul(request.body)) {
+      done(
+        new AppError('VALIDATION_FAILED', {
+          detail: 'The body contains a NUL character',
+          errors: [{ path: 'body', message: 'must not contain NUL characters' }],
+        }),
+      );
+      return;
+    }
+    done();
   });
 }

@@ -168,9 +168,23 @@ describeBothDialects('api keys', (t) => {
     const key = await newKey(reader.token, { name: 'reader', permissions: ['users:read'] });
     assert.equal((await request('GET', '/api/admin/users', { token: reader.token })).status, 200);
     assert.equal((await request('GET', '/api/admin/users', { token: key.secret })).status, 200);
-    await app.services.db.deleteFrom('user_roles').where('user_id', '=', reader.id).execute();
+    const removed = await request('PUT', `/api/admin/users/${reader.id}/roles`, {
+      token: t().adminToken,
+      body: { roleIds: [] },
+    });
+    assert.equal(removed.status, 200, JSON.stringify(removed.body));
     assert.equal((await request('GET', '/api/admin/users', { token: reader.token })).status, 403);
     assert.equal((await request('GET', '/api/admin/users', { token: key.secret })).status, 403);
+  });
+
+  test('a role removed through another node (straight in the database) takes effect within a second', async () => {
+    const { request, app } = t();
+    const reader = await userWith(['users:read']);
+    assert.equal((await request('GET', '/api/admin/users', { token: reader.token })).status, 200);
+    await app.services.db.deleteFrom('user_roles').where('user_id', '=', reader.id).execute();
+    // This process did not make the change, so its session-check cache may serve the old access for up to 500 ms.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal((await request('GET', '/api/admin/users', { token: reader.token })).status, 403);
   });
 
   test('every credential type is refused after disable and after delete (authentik CVE-2025-29928, Zitadel CVE-2023-22492)', async () => {

@@ -2,6 +2,7 @@
  * The audit trail's write side. Every change records its event with the same transaction handle as the change,
  * so a rolled-back change leaves no event and a committed one always has its event.
  */
+import { dataChanged } from '../../cache/epoch-cache.ts';
 import type { Clock } from '../../clock.ts';
 import { iso } from '../../clock.ts';
 import { newId } from '../../crypto/tokens.ts';
@@ -59,4 +60,6 @@ export async function recordEvent(db: Db, clock: Clock, actor: Actor, event: Eve
       details: JSON.stringify(redact(event.details ?? {})),
     })
     .execute();
+  // Every change records an event: the per-process read caches (session check) drop what they hold.
+  dataChanged();
 }

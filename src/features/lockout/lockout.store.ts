@@ -73,8 +73,16 @@ export class DatabaseCounters implements FailureCounters {
     return Number(locked.numUpdatedRows) > 0 ? until : null;
   }
 
+  /**
+   * Zeroes the row rather than deleting it: every successful sign-in resets its account, and a kept row lets the
+   * next sign-in's reservation be one UPDATE instead of an UPDATE that misses, a read, an INSERT and an UPDATE.
+   */
   async reset(key: string): Promise<void> {
-    await this.db.deleteFrom('login_throttle').where('key', '=', key).execute();
+    await this.db
+      .updateTable('login_throttle')
+      .set({ failures: 0, lock_level: 0, locked_until: null, last_failure_at: null })
+      .where('key', '=', key)
+      .execute();
   }
 
   async undo(key: string): Promise<void> {

@@ -3,11 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUser } from '../../http/auth-context.ts';
 import type { Services } from '../../services.ts';
-import { allHeld } from '../access/access.service.ts';
-import { permissions } from '../access/permissions.ts';
-import { userSchema } from '../users/users.schema.ts';
-
-const meSchema = userSchema.extend({ permissions: z.array(z.enum(permissions)) });
+import { meSchema } from './me.schema.ts';
 
 export const meRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const tags = ['me'];
@@ -18,9 +14,11 @@ export const meRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (ap
       schema: { tags, summary: 'The signed-in user, with its effective permissions', response: { 200: meSchema } },
       config: { access: 'signed-in', allowDuringPasswordChange: true },
     },
-    async (request) => {
-      const user = requireUser(request.auth);
-      return { ...(await services.users.toDto(user)), permissions: allHeld(request.auth!.access) };
+    async (request, reply) => {
+      const json = await services.me.profileJson(requireUser(request.auth), request.auth!.access);
+      // Already checked against meSchema when it was built (me.service.ts): sent as it is, not serialized again
+      // (hence the cast: the type provider expects the object the schema describes).
+      return reply.type('application/json; charset=utf-8').send(json as never);
     },
   );
 
@@ -37,7 +35,7 @@ export const meRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (ap
     },
     async (request) => {
       const updated = await services.me.updateProfile(request.auth!.actor, requireUser(request.auth), request.body);
-      return { ...(await services.users.toDto(updated)), permissions: allHeld(request.auth!.access) };
+      return services.me.profile(updated, request.auth!.access);
     },
   );
 

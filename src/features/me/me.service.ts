@@ -1,26 +1,58 @@
 /** Self service: a user reads and edits its own profile and changes its own password. */
+
+import { z } from 'zod';
+import { currentEpoch, EpochCache } from '../../cache/epoch-cache.ts';
 import { type Clock, iso } from '../../clock.ts';
 import { hashPassword, verifyPassword } from '../../crypto/passwords.ts';
 import type { Db, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { MailService } from '../../mail/mail.service.ts';
+import { type Access, allHeld } from '../access/access.service.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { refreshSearchText } from '../users/users.search-refresh.ts';
+import type { UsersService } from '../users/users.service.ts';
 import { findUserById, updateUserRow } from '../users/users.store.ts';
 import { blankToNull } from '../users/users.validation.ts';
+import { type MeDto, meSchema } from './me.schema.ts';
+
+type CachedProfile = { json: string; updatedAt: string; access: Access };
 
 export class MeService {
+  /**
+   * user id → GET /api/me's answer, already serialized: it is what every client calls first and what a console
+   * polls, and building it reads the user's roles, groups, organizations and counts, then checks it against the
+   * response schema. Dropped on any change in this process (cache/epoch-cache.ts).
+   */
+  private readonly profiles = new EpochCache<string, CachedProfile>({ ttlMs: 500, maxEntries: 10_000 });
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly sessions: SessionsService,
     private readonly settings: SettingsService,
+    private readonly users: UsersService,
     private readonly mail?: MailService,
   ) {}
+
+  /** The signed-in user's own profile with its effective permissions, as GET /api/me answers it (JSON text). */
+  async profileJson(user: UserRow, access: Access): Promise<string> {
+    const cached = this.profiles.get(user.id);
+    // Built from the very row and access the session check just resolved, or built again.
+    if (cached && cached.updatedAt === user.updated_at && cached.access === access) return cached.json;
+    const epoch = currentEpoch();
+    const profile = await this.profile(user, access);
+    const json = JSON.stringify(z.encode(meSchema, profile));
+    this.profiles.set(user.id, { json, updatedAt: user.updated_at, access }, epoch);
+    return json;
+  }
+
+  async profile(user: UserRow, access: Access, db: Db = this.db): Promise<MeDto> {
+    return { ...(await this.users.toDto(user, db)), permissions: allHeld(access) };
+  }
 
   /** Only the display name is self-editable here; email and phone change through their verification flows. */
   async updateProfile(

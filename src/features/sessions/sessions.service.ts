@@ -2,6 +2,7 @@
  * Sessions: 256-bit random tokens (`ghs_…`), stored only as SHA-256 hashes, with an absolute expiry fixed at
  * creation and an idle expiry measured from the last request.
  */
+import { currentEpoch, dataChanged, EpochCache } from '../../cache/epoch-cache.ts';
 import { type Clock, iso } from '../../clock.ts';
 import { hashToken, newId, randomToken } from '../../crypto/tokens.ts';
 import type { Db, SessionRow, UserRow } from '../../db/database.ts';
@@ -18,10 +19,20 @@ import {
 export const sessionTokenPrefix = 'ghs_';
 /** last_seen_at is written at most this often per session, so a busy session does not write on every request. */
 const touchIntervalMs = 30_000;
+/**
+ * How long a validated session may be served from memory. Any change in this process invalidates it at once
+ * (cache/epoch-cache.ts); a revocation through another node or the CLI is seen within this time.
+ */
+const sessionCacheTtlMs = 500;
+
+type Found = { session: SessionRow; user: UserRow };
 
 export type Client = { ip: string | null; userAgent: string | null };
 
 export class SessionsService {
+  /** token hash → the session and its user as last read; the checks of `validate` still run on every request. */
+  private readonly cache = new EpochCache<string, Found>({ ttlMs: sessionCacheTtlMs, maxEntries: 10_000 });
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -48,8 +59,9 @@ export class SessionsService {
   }
 
   /** Resolves a presented token to a live session of an active user, or undefined. */
-  async validate(token: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
-    const found = await findSessionWithUser(this.db, hashToken(token));
+  async validate(token: string): Promise<Found | undefined> {
+    const tokenHash = hashToken(token);
+    const found = this.cache.get(tokenHash) ?? (await this.read(tokenHash));
     if (!found) return undefined;
     const now = this.clock.now();
     const { sessionIdleMinutes } = await this.settings.get();
@@ -59,16 +71,28 @@ export class SessionsService {
     }
     if (now.getTime() - new Date(found.session.last_seen_at).getTime() > touchIntervalMs) {
       await touchSession(this.db, found.session.id, iso(now));
+      found.session.last_seen_at = iso(now);
     }
     return found;
   }
 
+  private async read(tokenHash: string): Promise<Found | undefined> {
+    const epoch = currentEpoch();
+    const found = await findSessionWithUser(this.db, tokenHash);
+    if (found) this.cache.set(tokenHash, found, epoch);
+    return found;
+  }
+
   async revoke(id: string, db: Db = this.db): Promise<boolean> {
-    return (await deleteSession(db, id)) > 0;
+    const deleted = await deleteSession(db, id);
+    dataChanged();
+    return deleted > 0;
   }
 
   async revokeAllOf(userId: string, options: { except?: string; db?: Db } = {}): Promise<number> {
-    return deleteUserSessions(options.db ?? this.db, userId, options.except);
+    const deleted = await deleteUserSessions(options.db ?? this.db, userId, options.except);
+    dataChanged();
+    return deleted;
   }
 
   async listOf(userId: string): Promise<SessionRow[]> {
