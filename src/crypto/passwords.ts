@@ -3,7 +3,20 @@
  * @node-rs/argon2 so the event loop never waits for a hash.
  * Passwords are NFKC-normalised and otherwise used exactly as typed: no trimming, no case change, no truncation.
  */
-import { hash, verify } from '@node-rs/argon2';
+import { availableParallelism } from 'node:os';
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import pLimit from 'p-limit';
+
+/**
+ * At most one hash per core at a time. libuv's pool has four threads, and four hashes on two cores leave the event
+ * loop one runnable thread among five: session checks waited behind sign-ins (p99 28 ms in bench/). One per core
+ * hashes just as many per second (the cores are full either way), keeps the loop's share of the CPU larger, and
+ * bounds the memory hashes take (19 MiB each) however many sign-ins arrive at once.
+ */
+const hashSlots = pLimit(availableParallelism() + 1);
+const hash: typeof argonHash = (password, options) => hashSlots(() => argonHash(password, options));
+const verify: typeof argonVerify = (hashed, password, options) =>
+  hashSlots(() => argonVerify(hashed, password, options));
 
 /** `algorithm: 2` is Argon2id (@node-rs/argon2's const enum cannot be imported under verbatimModuleSyntax). */
 export const argon2Params = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
