@@ -14,7 +14,7 @@ import { GroupsService } from './features/groups/groups.service.ts';
 import { ExportService } from './features/import-export/bulk-export.service.ts';
 import { ImportService } from './features/import-export/bulk-import.service.ts';
 import { RedisCounters } from './features/lockout/lockout.redis.ts';
-import { LockoutService } from './features/lockout/lockout.service.ts';
+import { accountKey, LockoutService } from './features/lockout/lockout.service.ts';
 import { DatabaseCounters } from './features/lockout/lockout.store.ts';
 import { MeService } from './features/me/me.service.ts';
 import { createMfaServices } from './features/mfa/mfa.services.ts';
@@ -48,6 +48,7 @@ export function createServices(deps: Deps) {
   const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new DatabaseCounters(db);
   const lockout = new LockoutService(db, clock, settings, users, counters);
   auth.attachThrottle((account, client, actor, userId) => lockout.begin(account, client.ip, actor, userId));
+  me.attachThrottle((userId, actor) => lockout.begin(accountKey(userId), actor.ip, actor, userId));
   const roles = new RolesService(db, clock, users);
   const groups = new GroupsService(db, clock, settings, users);
   const organizations = new OrganizationsService(db, clock, users);

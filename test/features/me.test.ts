@@ -67,4 +67,30 @@ describeBothDialects('me', (t) => {
     assert.equal((await request('GET', '/api/me', { token: other })).status, 401);
     await signIn(username, 'next password 22');
   });
+
+  test('wrong current passwords count on the sign-in counter: a stolen session cannot guess the password (ASVS 6.3.1)', async () => {
+    const { request, createUser, signIn, app } = t();
+    const username = unique('guess');
+    await createUser({ username, password: 'current password 1' });
+    const token = await signIn(username, 'current password 1');
+    const { lockoutThreshold } = await app.services.settings.get();
+    const guess = () =>
+      request('POST', '/api/me/password', {
+        token,
+        body: { currentPassword: 'a guess', newPassword: 'next password 22' },
+      });
+    for (let i = 0; i < lockoutThreshold; i++) assert.equal((await guess()).status, 403, `guess ${i}`);
+    const locked = await guess();
+    assert.equal(locked.status, 429);
+    assert.equal(locked.body.code, 'LOGIN_LOCKED');
+    const right = await request('POST', '/api/me/password', {
+      token,
+      body: { currentPassword: 'current password 1', newPassword: 'next password 22' },
+    });
+    assert.equal(right.status, 429, 'the right password is refused during the lock too');
+    const signInDuringLock = await request('POST', '/api/auth/login', {
+      body: { username, password: 'current password 1' },
+    });
+    assert.equal(signInDuringLock.status, 429, 'the account itself is locked');
+  });
 });
