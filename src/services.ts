@@ -10,6 +10,7 @@ import { GrantsService } from './features/access/grants.service.ts';
 import { ApiKeysService } from './features/api-keys/api-keys.service.ts';
 import { AuthService } from './features/auth/auth.service.ts';
 import { EventsQueryService } from './features/events/events.query.ts';
+import type { Actor } from './features/events/events.service.ts';
 import { GroupsService } from './features/groups/groups.service.ts';
 import { ExportService } from './features/import-export/bulk-export.service.ts';
 import { ImportService } from './features/import-export/bulk-import.service.ts';
@@ -48,7 +49,8 @@ export function createServices(deps: Deps) {
   const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new DatabaseCounters(db);
   const lockout = new LockoutService(db, clock, settings, users, counters);
   auth.attachThrottle((account, client, actor, userId) => lockout.begin(account, client.ip, actor, userId));
-  me.attachThrottle((userId, actor) => lockout.begin(accountKey(userId), actor.ip, actor, userId));
+  const passwordThrottle = (userId: string, actor: Actor) => lockout.begin(accountKey(userId), actor.ip, actor, userId);
+  me.attachThrottle(passwordThrottle);
   const roles = new RolesService(db, clock, users);
   const groups = new GroupsService(db, clock, settings, users);
   const organizations = new OrganizationsService(db, clock, users);
@@ -61,6 +63,7 @@ export function createServices(deps: Deps) {
   const exporter = new ExportService(db);
   const cookies: CookieNames = cookieNamesFor(config.publicUrl);
   const account = createAccountServices(deps, { settings, sessions, users, lifecycle, mail, grants });
+  account.email.attachThrottle(passwordThrottle);
   const mfaServices = createMfaServices(deps, { settings, sessions, users, auth, mail });
   const scim = createScimServices(deps, { users, lifecycle, groups });
   return {

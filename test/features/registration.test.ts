@@ -135,6 +135,22 @@ describeWithSmtp('registration and email', (t) => {
     );
   });
 
+  test('wrong current passwords in an email change count on the sign-in counter (ASVS 6.3.1)', async () => {
+    const { app } = t();
+    const username = unique('emguess');
+    await app.createUser({ username, email: `${username}@example.test`, password });
+    const token = await app.signIn(username, password);
+    const { lockoutThreshold } = await app.app.services.settings.get();
+    const ask = (currentPassword: string) =>
+      app.request('POST', '/api/me/email', {
+        token,
+        body: { email: `${username}-elsewhere@example.test`, currentPassword },
+      });
+    for (let i = 0; i < lockoutThreshold; i++) assert.equal((await ask('a guess')).status, 403, `guess ${i}`);
+    assert.equal((await ask('a guess')).status, 429);
+    assert.equal((await ask(password)).status, 429, 'the right password is refused during the lock too');
+  });
+
   test('changing the own password mails the owner (ASVS 6.3.7)', async () => {
     const { app, smtp } = t();
     const username = unique('changer');

@@ -48,7 +48,7 @@ export const emailRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       config: { access: 'signed-in' },
     },
     async (request, reply) => {
-      await email.requestVerification(requireUser(request.auth));
+      await email.requestVerification(request.auth!.actor, requireUser(request.auth));
       return reply.status(202).send();
     },
   );

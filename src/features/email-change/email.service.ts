@@ -11,6 +11,7 @@ import { AppError, fieldError } from '../../errors.ts';
 import type { MailService } from '../../mail/mail.service.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
+import type { PasswordThrottle } from '../lockout/lockout.service.ts';
 import { type AccountTokens, auditTokenRefusal } from '../recovery/account-tokens.ts';
 import { buildSearchText } from '../users/users.search.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -30,6 +31,13 @@ export class EmailService {
     private readonly mail: MailService,
   ) {}
 
+  private throttle: PasswordThrottle | null = null;
+
+  /** Wired by services.ts: the lockout feature's counters around the current-password check. */
+  attachThrottle(throttle: PasswordThrottle): void {
+    this.throttle = throttle;
+  }
+
   /** Mails a verification link for the user's current address; `db` may be the creating transaction. */
   async sendVerification(db: Db, user: { id: string; username: string }, email: string): Promise<void> {
     const { token, expiresAt } = await this.tokens.issue(db, user.id, 'verify-email', emailLinkTtlMs, email);
@@ -38,11 +46,17 @@ export class EmailService {
   }
 
   /** The signed-in user asks for a new verification link for its current address. */
-  async requestVerification(user: UserRow): Promise<void> {
+  async requestVerification(actor: Actor, user: UserRow): Promise<void> {
     if (!user.email) throw new AppError('CONFLICT', { detail: 'The account has no email address' });
     if (user.email_verified === 1) throw new AppError('CONFLICT', { detail: 'The address is already verified' });
     const email = user.email;
-    await this.db.transaction().execute((trx) => this.sendVerification(trx, user, email));
+    await this.db.transaction().execute(async (trx) => {
+      await this.sendVerification(trx, user, email);
+      await recordEvent(trx, this.clock, actor, {
+        action: 'user.email.verification-request',
+        target: { type: 'user', id: user.id },
+      });
+    });
     this.mail.kick();
   }
 
@@ -52,7 +66,10 @@ export class EmailService {
     user: UserRow,
     input: { email: string; currentPassword: string },
   ): Promise<{ pendingEmail: string }> {
+    // Wrong guesses here lock the account like wrong sign-ins do (lockout.service.ts, PasswordThrottle).
+    const attempt = await this.throttle?.(user.id, actor);
     const ok = user.password_hash ? (await verifyPassword(user.password_hash, input.currentPassword)).ok : false;
+    await (ok ? attempt?.succeeded() : attempt?.failed());
     if (!ok) {
       await recordEvent(this.db, this.clock, actor, {
         action: 'user.email.change-request',

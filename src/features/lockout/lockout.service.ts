@@ -24,6 +24,11 @@ const addressFactor = 10;
 const settleWaitMs = 10_000;
 
 export type Attempt = { succeeded(): Promise<void>; failed(): Promise<void> };
+/**
+ * For checks of a signed-in user's current password (password change, email change): they count on the account's
+ * sign-in counter, so a stolen session cannot become a way to guess the password (ASVS 6.3.1).
+ */
+export type PasswordThrottle = (userId: string, actor: Actor) => Promise<Attempt>;
 export type LockState = { locked: boolean; lockedUntil: string | null; failures: number; lockLevel: number };
 
 export class LockoutService {

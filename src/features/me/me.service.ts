@@ -10,7 +10,7 @@ import type { MailService } from '../../mail/mail.service.ts';
 import { type Access, allHeld } from '../access/access.service.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
-import type { Attempt } from '../lockout/lockout.service.ts';
+import type { PasswordThrottle } from '../lockout/lockout.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -19,9 +19,6 @@ import type { UsersService } from '../users/users.service.ts';
 import { findUserById, updateUserRow } from '../users/users.store.ts';
 import { blankToNull } from '../users/users.validation.ts';
 import { type MeDto, meSchema } from './me.schema.ts';
-
-/** Reserves an attempt on the user's sign-in counter, or refuses with 429 while it is locked. */
-export type PasswordThrottle = (userId: string, actor: Actor) => Promise<Attempt>;
 
 type CachedProfile = { json: string; updatedAt: string; access: Access };
 
@@ -95,8 +92,7 @@ export class MeService {
     currentSessionId: string | null,
     input: { currentPassword: string; newPassword: string },
   ): Promise<{ sessionsEnded: number }> {
-    // A stolen session must not become a way to guess the password: the check counts on the account's sign-in
-    // counter, so wrong guesses here lock the account like wrong sign-ins do (ASVS 6.3.1).
+    // Wrong guesses here lock the account like wrong sign-ins do (lockout.service.ts, PasswordThrottle).
     const attempt = await this.throttle?.(user.id, actor);
     const current = user.password_hash
       ? await verifyPassword(user.password_hash, input.currentPassword)
