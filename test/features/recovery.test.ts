@@ -124,6 +124,7 @@ describeWithSmtp('password recovery', (t) => {
     const { email } = await member();
     await app.request('POST', '/api/auth/password/forgot', { body: { login: email } });
     const first = tokenIn((await smtp.waitFor(email))[0]!);
+    app.clock.advance(61_000); // past the one-a-minute cooldown
     await app.request('POST', '/api/auth/password/forgot', { body: { login: email } });
     const second = tokenIn((await smtp.waitFor(email, 2))[1]!);
     assert.equal(
@@ -146,6 +147,33 @@ describeWithSmtp('password recovery', (t) => {
         .status,
       200,
     );
+  });
+
+  test('a second forgot-password within a minute mails nothing and answers the same 202 (no mailbox flooding)', async () => {
+    const { app, smtp } = t();
+    const { email } = await member();
+    const ask = () => app.request('POST', '/api/auth/password/forgot', { body: { login: email } });
+    const first = await ask();
+    const first_ = tokenIn((await smtp.waitFor(email))[0]!);
+    const again = await ask();
+    assert.equal(again.status, first.status);
+    assert.deepEqual(again.body, first.body);
+    app.clock.advance(61_000);
+    await ask();
+    await smtp.waitFor(email, 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(smtp.to(email).length, 2, 'one mail per minute: the ask inside the minute sent none');
+    const cooldowns = await app.app.services.db
+      .selectFrom('events')
+      .select('details')
+      .where('action', '=', 'auth.password.forgot')
+      .where('outcome', '=', 'failure')
+      .execute();
+    assert.ok(
+      cooldowns.some((e) => e.details.includes('cooldown')),
+      'the refused ask is an audit event',
+    );
+    assert.ok(first_.length > 20);
   });
 
   test('a recovery token expires after recoveryTtlMinutes', async () => {

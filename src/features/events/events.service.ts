@@ -7,6 +7,7 @@ import type { Clock } from '../../clock.ts';
 import { iso } from '../../clock.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db } from '../../db/database.ts';
+import { eventSince } from './events.store.ts';
 
 /** Who acts: a user (through a session), an API key, or the system itself (start-up, CLI, jobs). */
 export type Actor = {
@@ -62,4 +63,13 @@ export async function recordEvent(db: Db, clock: Clock, actor: Actor, event: Eve
     .execute();
   // Every change records an event: the per-process read caches (session check) drop what they hold.
   dataChanged();
+}
+
+/** Whether such an event was recorded after `since`: for features that pace an action (one recovery mail a minute). */
+export function recordedSince(
+  db: Db,
+  match: { action: string; targetId: string; outcome: 'success' | 'failure' | 'denied' },
+  since: Date,
+): Promise<boolean> {
+  return eventSince(db, match, iso(since));
 }

@@ -62,3 +62,20 @@ export async function deleteEventsBefore(db: Db, at: string): Promise<number> {
   const r = await db.deleteFrom('events').where('at', '<', at).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Whether an event of this action and outcome about this target was recorded after `since` (ISO time). */
+export async function eventSince(
+  db: Db,
+  match: { action: string; targetId: string; outcome: string },
+  since: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('events')
+    .select('id')
+    .where('target_id', '=', match.targetId)
+    .where('at', '>', since)
+    .where('action', '=', match.action)
+    .where('outcome', '=', match.outcome)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -10,7 +10,7 @@ import { AppError, fieldError } from '../../errors.ts';
 import type { MailService } from '../../mail/mail.service.ts';
 import type { Caller } from '../access/caller.ts';
 import type { Actor } from '../events/events.service.ts';
-import { recordEvent } from '../events/events.service.ts';
+import { recordEvent, recordedSince } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -18,6 +18,9 @@ import type { UsersService } from '../users/users.service.ts';
 import { findUserById, findUserByLogin, updateUserRow } from '../users/users.store.ts';
 import { loginKey } from '../users/users.validation.ts';
 import { type AccountTokens, auditTokenRefusal } from './account-tokens.ts';
+
+/** The shortest time between two "forgot password" mails to one account. */
+export const forgotCooldownMs = 60_000;
 
 export class RecoveryService {
   constructor(
@@ -38,18 +41,27 @@ export class RecoveryService {
   async forgot(login: string, actor: Actor): Promise<void> {
     const user = await findUserByLogin(this.db, loginKey(login));
     const eligible = user?.status === 'active' && user.email ? user : undefined;
-    await Promise.all([
-      dummyVerify(login),
-      eligible ? this.issue(eligible, actor, true, 'forgot') : this.refuse(actor, user),
-    ]);
+    await Promise.all([dummyVerify(login), this.forgotFor(eligible, user, actor)]);
   }
 
-  private async refuse(actor: Actor, user: UserRow | undefined): Promise<void> {
+  private async forgotFor(eligible: UserRow | undefined, user: UserRow | undefined, actor: Actor): Promise<void> {
+    if (!eligible) return this.refuse(actor, user, user ? `not-eligible-${user.status}` : 'unknown-login');
+    // Anyone may ask for anyone: one link a minute per account keeps "forgot password" from flooding a mailbox.
+    // The answer stays the same 202 (no hint), and the link already sent still works.
+    const since = new Date(this.clock.now().getTime() - forgotCooldownMs);
+    const mailed = { action: 'auth.password.forgot', targetId: eligible.id, outcome: 'success' } as const;
+    if (await recordedSince(this.db, mailed, since)) {
+      return this.refuse(actor, user, 'cooldown');
+    }
+    await this.issue(eligible, actor, true, 'forgot');
+  }
+
+  private async refuse(actor: Actor, user: UserRow | undefined, reason: string): Promise<void> {
     await recordEvent(this.db, this.clock, actor, {
       action: 'auth.password.forgot',
       target: user ? { type: 'user', id: user.id } : null,
       outcome: 'failure',
-      details: { reason: user ? `not-eligible-${user.status}` : 'unknown-login' },
+      details: { reason },
     });
   }
 
