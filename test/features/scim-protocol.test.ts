@@ -1,6 +1,7 @@
 /** SCIM protocol edges: filter injection, authentication and permissions, errors, content type, discovery. */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { sql } from 'kysely';
 import { scimJson, systemKey } from '../fixtures/scim/helpers.ts';
 import { describeBothDialects } from '../harness.ts';
 
@@ -264,5 +265,48 @@ describeBothDialects('SCIM protocol', (t) => {
     assert.deepEqual(far.body.Resources, []);
     const badSort = await scim('GET', '/Users', undefined, { sortBy: 'password' });
     assert.equal(badSort.status, 400);
+  });
+
+  test('a PUT that fails midway changes nothing: fields, status and externalId are one transaction', async () => {
+    const { app, dialect } = t();
+    const created = await scim('POST', '/Users', { schemas: [userUrn], userName: 'atomic.put', externalId: 'ok-1' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id as string;
+    // A database trigger makes the last step of the PUT (storing the externalId) fail after the user row changed.
+    if (dialect === 'sqlite') {
+      await sql`CREATE TRIGGER explode BEFORE UPDATE ON scim_resources WHEN new.external_id = 'explode'
+        BEGIN SELECT RAISE(ABORT, 'injected failure'); END`.execute(app.services.db);
+    } else {
+      await sql`CREATE FUNCTION explode() RETURNS trigger AS $$ BEGIN
+        IF new.external_id = 'explode' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN new; END $$
+        LANGUAGE plpgsql`.execute(app.services.db);
+      await sql`CREATE TRIGGER explode BEFORE UPDATE ON scim_resources FOR EACH ROW EXECUTE FUNCTION explode()`.execute(
+        app.services.db,
+      );
+    }
+    try {
+      const eventsBefore = await app.services.db
+        .selectFrom('events')
+        .select('id')
+        .where('target_id', '=', id)
+        .execute();
+      const put = await scim('PUT', `/Users/${id}`, {
+        schemas: [userUrn],
+        userName: 'atomic.renamed',
+        active: false,
+        externalId: 'explode',
+      });
+      assert.equal(put.status, 500);
+      const after = await scim('GET', `/Users/${id}`);
+      assert.equal(after.body.userName, 'atomic.put', 'the rename was rolled back');
+      assert.equal(after.body.active, true, 'the disable was rolled back');
+      assert.equal(after.body.externalId, 'ok-1');
+      const eventsAfter = await app.services.db.selectFrom('events').select('id').where('target_id', '=', id).execute();
+      assert.equal(eventsAfter.length, eventsBefore.length, 'no audit event of a change that did not happen');
+    } finally {
+      await sql`DROP TRIGGER explode${dialect === 'postgres' ? sql` ON scim_resources` : sql``}`.execute(
+        app.services.db,
+      );
+    }
   });
 });

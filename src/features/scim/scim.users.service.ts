@@ -130,9 +130,12 @@ export class ScimUsersService {
       attributes: mergeAttributes(attributes, input.scimAttributes),
       ...(input.password ? { password: input.password } : {}),
     });
-    await this.users.update(caller, id, update);
-    if (input.active && status === 'disabled') await this.lifecycle.enable(caller, id);
-    if (!input.active && status === 'active') await this.lifecycle.disable(caller, id);
-    await store.setExternalId(this.db, 'User', id, input.externalId, iso(this.clock.now()));
+    // One change, one transaction: the fields, the status and the externalId commit together or not at all.
+    await this.db.transaction().execute(async (trx) => {
+      await this.users.update(caller, id, update, trx);
+      if (input.active && status === 'disabled') await this.lifecycle.enable(caller, id, trx);
+      if (!input.active && status === 'active') await this.lifecycle.disable(caller, id, trx);
+      await store.setExternalId(trx, 'User', id, input.externalId, iso(this.clock.now()));
+    });
   }
 }

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { type Clock, iso } from '../../clock.ts';
 import { hashPassword } from '../../crypto/passwords.ts';
 import type { Db } from '../../db/database.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { AppError, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
 import { recordEvent } from '../events/events.service.ts';
@@ -25,17 +26,18 @@ export class UserLifecycleService {
   ) {}
 
   /** Disabling ends every session at once; API keys stop because their owner is no longer active. */
-  async disable(caller: Caller, id: string): Promise<UserDto> {
+  async disable(caller: Caller, id: string, db: Db = this.db): Promise<UserDto> {
     refuseSelf(caller, id, 'disable');
-    return this.setStatus(caller, id, 'disabled', 'user.disable');
+    return this.setStatus(caller, id, 'disabled', 'user.disable', db);
   }
 
-  async enable(caller: Caller, id: string): Promise<UserDto> {
-    return this.setStatus(caller, id, 'active', 'user.enable');
+  async enable(caller: Caller, id: string, db: Db = this.db): Promise<UserDto> {
+    return this.setStatus(caller, id, 'active', 'user.enable', db);
   }
 
-  private async setStatus(caller: Caller, id: string, status: string, action: string): Promise<UserDto> {
-    return this.db.transaction().execute(async (trx) => {
+  /** `db` may be the caller's transaction, which the change then joins. */
+  private async setStatus(caller: Caller, id: string, status: string, action: string, db: Db): Promise<UserDto> {
+    return inTransaction(db, async (trx) => {
       const before = await this.users.getRowFor(caller, id, 'users:write', trx);
       if (before.status === 'invited' && status === 'active') {
         throw new AppError('CONFLICT', { detail: 'An invited user becomes active by accepting its invitation' });

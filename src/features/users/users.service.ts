@@ -7,6 +7,7 @@ import { hashPassword } from '../../crypto/passwords.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { AppError, assertThat } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { scopeOf } from '../access/access.service.ts';
@@ -225,7 +226,8 @@ export class UsersService {
     return this.db.transaction().execute(write);
   }
 
-  async update(caller: Caller, id: string, input: UpdateUserInput): Promise<UserDto> {
+  /** `db` may be the caller's transaction (a SCIM PUT), which the update then joins. */
+  async update(caller: Caller, id: string, input: UpdateUserInput, db: Db = this.db): Promise<UserDto> {
     const settings = await this.settings.get();
     if (input.username !== undefined) checkUsername(input.username, settings);
     const changes: Partial<UsersTable> = {};
@@ -246,7 +248,7 @@ export class UsersService {
     if (input.path !== undefined) changes.path = input.path;
     if (input.type !== undefined) changes.type = input.type;
     if (input.mustChangePassword !== undefined) changes.must_change_password = input.mustChangePassword ? 1 : 0;
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(db, async (trx) => {
       const before = await this.getRowFor(caller, id, 'users:write', trx);
       // A blank or absent password keeps the current one.
       if (input.password !== undefined && input.password !== '') {
