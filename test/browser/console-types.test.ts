@@ -16,3 +16,11 @@ test('the console type-checks against the API schema generated from the server',
   });
   assert.equal(result.status, 0, `tsc -p console found errors:\n${result.stdout}${result.stderr}`);
 });
+
+test('the generated API types are in step with the server (run `npm run gen:api` after changing routes)', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/gen-api-types.mjs', '--check'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
+});

@@ -39,6 +39,13 @@ describeBothDialects('platform', (t) => {
     }
     const create = r.body.paths['/api/admin/users'].post;
     assert.ok(create.requestBody.content['application/json'].schema.properties.username);
+    // Every $ref resolves (a recursive schema once pointed at an undefined `schema0`).
+    const refs = new Set([...JSON.stringify(r.body).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1] as string));
+    assert.ok(refs.size > 0);
+    for (const ref of refs) {
+      assert.match(ref, /^#\/components\/schemas\/[\w.-]+$/, `${ref} is a component reference`);
+      assert.ok(r.body.components.schemas[ref.split('/').pop()!], `${ref} is defined`);
+    }
     const docs = await request('GET', '/api/docs/');
     assert.equal(docs.status, 200);
   });

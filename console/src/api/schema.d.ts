@@ -167,7 +167,7 @@ export interface paths {
                                 };
                                 at: string;
                                 details: {
-                                    [key: string]: unknown;
+                                    [key: string]: components["schemas"]["JsonValue"];
                                 };
                                 id: string;
                                 ip: string | null;
@@ -514,7 +514,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 attributes: {
-                                    [key: string]: unknown;
+                                    [key: string]: components["schemas"]["JsonValue"];
                                 };
                                 comments: string | null;
                                 createdAt: string;
@@ -1866,6 +1866,60 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Directory statistics */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            mfa: {
+                                adoption: number;
+                                enabled: number;
+                            };
+                            sessions: {
+                                active: number;
+                            };
+                            signInsPerDay: {
+                                count: number;
+                                day: string;
+                            }[];
+                            users: {
+                                active: number;
+                                disabled: number;
+                                invited: number;
+                                total: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -1903,7 +1957,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 attributes: {
-                                    [key: string]: unknown;
+                                    [key: string]: components["schemas"]["JsonValue"];
                                 };
                                 comments: string | null;
                                 createdAt: string;
@@ -1964,7 +2018,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         attributes?: {
-                            [key: string]: unknown;
+                            [key: string]: components["schemas"]["JsonValueInput"];
                         };
                         comments?: string | null;
                         department?: string | null;
@@ -1995,7 +2049,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             attributes: {
-                                [key: string]: unknown;
+                                [key: string]: components["schemas"]["JsonValue"];
                             };
                             comments: string | null;
                             createdAt: string;
@@ -2072,7 +2126,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             attributes: {
-                                [key: string]: unknown;
+                                [key: string]: components["schemas"]["JsonValue"];
                             };
                             comments: string | null;
                             createdAt: string;
@@ -2155,7 +2209,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         attributes?: {
-                            [key: string]: unknown;
+                            [key: string]: components["schemas"]["JsonValueInput"];
                         };
                         comments?: string | null;
                         department?: string | null;
@@ -2181,7 +2235,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             attributes: {
-                                [key: string]: unknown;
+                                [key: string]: components["schemas"]["JsonValue"];
                             };
                             comments: string | null;
                             createdAt: string;
@@ -2304,7 +2358,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             attributes: {
-                                [key: string]: unknown;
+                                [key: string]: components["schemas"]["JsonValue"];
                             };
                             comments: string | null;
                             createdAt: string;
@@ -2383,7 +2437,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             attributes: {
-                                [key: string]: unknown;
+                                [key: string]: components["schemas"]["JsonValue"];
                             };
                             comments: string | null;
                             createdAt: string;
@@ -2478,7 +2532,7 @@ export interface paths {
                                 };
                                 at: string;
                                 details: {
-                                    [key: string]: unknown;
+                                    [key: string]: components["schemas"]["JsonValue"];
                                 };
                                 id: string;
                                 ip: string | null;
@@ -3176,7 +3230,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             attributes: {
-                                [key: string]: unknown;
+                                [key: string]: components["schemas"]["JsonValue"];
                             };
                             comments: string | null;
                             createdAt: string;
@@ -3263,7 +3317,7 @@ export interface paths {
                             token: string;
                             user: {
                                 attributes: {
-                                    [key: string]: unknown;
+                                    [key: string]: components["schemas"]["JsonValue"];
                                 };
                                 comments: string | null;
                                 createdAt: string;
@@ -3393,7 +3447,7 @@ export interface paths {
                             token: string;
                             user: {
                                 attributes: {
-                                    [key: string]: unknown;
+                                    [key: string]: components["schemas"]["JsonValue"];
                                 };
                                 comments: string | null;
                                 createdAt: string;
@@ -3576,7 +3630,7 @@ export interface paths {
                             token: string;
                             user: {
                                 attributes: {
-                                    [key: string]: unknown;
+                                    [key: string]: components["schemas"]["JsonValue"];
                                 };
                                 comments: string | null;
                                 createdAt: string;
@@ -3789,7 +3843,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             attributes: {
-                                [key: string]: unknown;
+                                [key: string]: components["schemas"]["JsonValue"];
                             };
                             comments: string | null;
                             createdAt: string;
@@ -3863,7 +3917,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             attributes: {
-                                [key: string]: unknown;
+                                [key: string]: components["schemas"]["JsonValue"];
                             };
                             comments: string | null;
                             createdAt: string;
@@ -5114,7 +5168,16 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description Any JSON value */
+        JsonValue: string | number | boolean | null | components["schemas"]["JsonValue"][] | {
+            [key: string]: components["schemas"]["JsonValue"];
+        };
+        /** @description Any JSON value */
+        JsonValueInput: string | number | boolean | null | components["schemas"]["JsonValueInput"][] | {
+            [key: string]: components["schemas"]["JsonValueInput"];
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;

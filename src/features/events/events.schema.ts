@@ -1,5 +1,6 @@
 /** The Event resource and the audit-trail query. */
 import { z } from 'zod';
+import { jsonValue } from '../../http/json-value.ts';
 import { listQuerySchema } from '../../http/pagination.ts';
 
 export const eventSchema = z.object({
@@ -11,7 +12,7 @@ export const eventSchema = z.object({
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
   outcome: z.string(),
-  details: z.record(z.string(), z.json()),
+  details: z.record(z.string(), jsonValue),
 });
 export type EventDto = z.infer<typeof eventSchema>;
 

@@ -1,5 +1,6 @@
 /** The User resource: request bodies, list query and the response, one Zod schema each (validation, types, OpenAPI). */
 import { z } from 'zod';
+import { jsonValue } from '../../http/json-value.ts';
 import { listQuerySchema } from '../../http/pagination.ts';
 
 export const userStatuses = ['active', 'disabled', 'invited'] as const;
@@ -24,7 +25,7 @@ export const folderPathSchema = z
 
 /** A JSON object of custom attributes, at most 64 keys and 16 KiB serialised. */
 export const attributesSchema = z
-  .record(z.string().min(1).max(100), z.json())
+  .record(z.string().min(1).max(100), jsonValue)
   .refine((o) => Object.keys(o).length <= 64, 'may hold at most 64 attributes')
   .refine((o) => JSON.stringify(o).length <= 16_384, 'must be at most 16 KiB');
 
@@ -97,7 +98,7 @@ export const userSchema = z.object({
   department: z.string().nullable(),
   description: z.string().nullable(),
   comments: z.string().nullable(),
-  attributes: z.record(z.string(), z.json()),
+  attributes: z.record(z.string(), jsonValue),
   path: z.string(),
   type: z.enum(userTypes),
   status: z.enum(userStatuses),
