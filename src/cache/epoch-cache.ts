@@ -26,6 +26,8 @@ type Entry<V> = { value: V; epoch: number; until: number };
 
 export class EpochCache<K, V> {
   private readonly entries = new Map<K, Entry<V>>();
+  /** The epoch the entries were kept under; on the first use after a change they are all dropped at once. */
+  private epochSeen = epoch;
 
   constructor(private readonly options: { ttlMs: number; maxEntries: number; now?: () => number }) {}
 
@@ -33,7 +35,15 @@ export class EpochCache<K, V> {
     return this.options.now ? this.options.now() : performance.now();
   }
 
+  /** A change invalidates every entry: free them now rather than one by one as they are asked for. */
+  private dropIfChanged(): void {
+    if (this.epochSeen === epoch) return;
+    this.entries.clear();
+    this.epochSeen = epoch;
+  }
+
   get(key: K): V | undefined {
+    this.dropIfChanged();
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.epoch !== epoch || this.now() >= entry.until) {
@@ -46,6 +56,7 @@ export class EpochCache<K, V> {
   /** Keeps a value read at `readEpoch`; one read before a change is never kept after it. */
   set(key: K, value: V, readEpoch: number): void {
     if (readEpoch !== epoch) return;
+    this.dropIfChanged();
     this.entries.delete(key);
     this.entries.set(key, { value, epoch: readEpoch, until: this.now() + this.options.ttlMs });
     // Oldest first in a Map: evict it when full, so memory stays bounded whatever the number of sessions.
