@@ -67,6 +67,53 @@ describeBothDialects('bulk import and export', (tt) => {
     assert.deepEqual([third.body.created, third.body.updated, third.body.unchanged], [0, 1, 1]);
   });
 
+  test('rows of one batch see each other: a user named twice is merged, a taken address is refused, search finds roles held through parent groups', async () => {
+    const t = tt();
+    const p = unique('batch');
+    const parent = await t.request('POST', '/api/admin/groups', { token: t.adminToken, body: { name: `${p} Parent` } });
+    const role = await t.request('POST', '/api/admin/roles', {
+      token: t.adminToken,
+      body: { name: `${p}Auditor`, permissions: ['users:read'] },
+    });
+    await t.request('PUT', `/api/admin/groups/${parent.body.id}/roles`, {
+      token: t.adminToken,
+      body: { roleIds: [role.body.id] },
+    });
+    const child = await t.request('POST', '/api/admin/groups', {
+      token: t.adminToken,
+      body: { name: `${p} Child`, parentId: parent.body.id },
+    });
+    assert.equal(child.status, 201, JSON.stringify(child.body));
+    const file = [
+      'username,email,displayName,groups',
+      `${p}-ann,${p}-ann@example.test,Ann,${p} Child`,
+      `${p}-ben,${p}-ben@example.test,Ben,`,
+      `${p}-ben,${p}-ann@example.test,Ben,`,
+      `${p}-ann,${p}-ann@example.test,Ann Again,${p} Extra`,
+    ].join('\n');
+    const r = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: file });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual([r.body.created, r.body.updated, r.body.refusedTotal], [2, 1, 1]);
+    assert.deepEqual(
+      r.body.refused.map((x: { line: number; reason: string }) => [x.line, x.reason.split(':')[0]]),
+      [[4, 'email']],
+    );
+    const found = await t.request('GET', '/api/admin/users', { token: t.adminToken, query: { q: `${p}auditor` } });
+    assert.deepEqual(
+      found.body.items.map((u: { username: string }) => u.username),
+      [`${p}-ann`],
+      'the role held through the parent group is searchable',
+    );
+    const ann = found.body.items[0];
+    assert.equal(ann.displayName, 'Ann Again');
+    assert.deepEqual(ann.groups.map((g: { name: string }) => g.name).sort(), [`${p} Child`, `${p} Extra`]);
+    const events = await t.request('GET', '/api/admin/events', { token: t.adminToken, query: { target: ann.id } });
+    assert.deepEqual(events.body.items.map((e: { action: string }) => e.action).sort(), [
+      'user.import.create',
+      'user.import.update',
+    ]);
+  });
+
   test('imported bcrypt, Django PBKDF2 and Keycloak PBKDF2 users sign in and are re-hashed with argon2id', async () => {
     const t = tt();
     const p = unique('hash');

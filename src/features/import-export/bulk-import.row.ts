@@ -8,14 +8,21 @@ import { newId } from '../../crypto/tokens.ts';
 import type { Db, UserRow, UsersTable } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
-import { recordEvent } from '../events/events.service.ts';
+import { type EventInput, recordEvent, recordEvents } from '../events/events.service.ts';
 import type { Settings } from '../settings/settings.schema.ts';
 import { buildSearchText } from '../users/users.search.ts';
 import { diffAudited } from '../users/users.service.ts';
-import { findUserByLogin, insertUser, updateUserRow } from '../users/users.store.ts';
+import { updateUserRow } from '../users/users.store.ts';
 import { blankToNull, checkUsername, loginKey, normalizePhone } from '../users/users.validation.ts';
 import { type ImportRow, importRowSchema } from './bulk-import.schema.ts';
-import { addMemberships, insertGroup, type NameIndex } from './bulk-import.store.ts';
+import {
+  addMemberships,
+  findUsersByLoginKeys,
+  insertGroup,
+  insertMemberships,
+  insertUsers,
+  type NameIndex,
+} from './bulk-import.store.ts';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 export type RowContext = { trx: Db; clock: Clock; caller: Caller; settings: Settings; names: NameIndex };
@@ -43,8 +50,74 @@ export function validateRow(record: Record<string, unknown>, settings: Settings)
 
 export class RowRefused extends Error {}
 
-export async function applyRow(ctx: RowContext, row: ImportRow): Promise<{ outcome: RowOutcome; userId: string }> {
-  const { trx, names } = ctx;
+/**
+ * What a batch accumulates: the users it names as they stand (read once, then kept in step with the rows applied),
+ * and the new users with their memberships and events, written together at the end of the batch.
+ */
+export type BatchState = {
+  byUsernameKey: Map<string, UserRow>;
+  byEmailKey: Map<string, UserRow>;
+  newUsers: UsersTable[];
+  memberships: {
+    groups: { group_id: string; user_id: string }[];
+    roles: { user_id: string; role_id: string }[];
+    organizations: { organization_id: string; user_id: string; created_at: string }[];
+  };
+  events: EventInput[];
+  /** Existing users whose memberships changed: their search text is rebuilt from the database. */
+  touched: string[];
+  /** Ids of the new users planned so far, with their memberships (a file may name one user twice). */
+  planned: Map<string, Memberships>;
+};
+
+/** Reads, in one query, every user the batch's rows name by username or email. */
+export async function startBatch(ctx: RowContext, rows: ImportRow[]): Promise<BatchState> {
+  const keys = new Set<string>();
+  for (const row of rows) {
+    keys.add(loginKey(row.username));
+    if (row.email) keys.add(loginKey(row.email));
+  }
+  const state: BatchState = {
+    byUsernameKey: new Map(),
+    byEmailKey: new Map(),
+    newUsers: [],
+    memberships: { groups: [], roles: [], organizations: [] },
+    events: [],
+    touched: [],
+    planned: new Map(),
+  };
+  for (const user of await findUsersByLoginKeys(ctx.trx, [...keys])) remember(state, user);
+  return state;
+}
+
+/** Writes the batch's new users, their memberships and their events: a few multi-row statements. */
+export async function finishBatch(ctx: RowContext, state: BatchState): Promise<void> {
+  await insertUsers(ctx.trx, state.newUsers);
+  await insertMemberships(ctx.trx, state.memberships);
+  await recordEvents(ctx.trx, ctx.clock, ctx.caller.actor, state.events);
+}
+
+function remember(state: BatchState, user: UserRow): void {
+  state.byUsernameKey.set(user.username_key, user);
+  if (user.email_key) state.byEmailKey.set(user.email_key, user);
+}
+
+function forget(state: BatchState, user: UserRow): void {
+  if (state.byUsernameKey.get(user.username_key)?.id === user.id) state.byUsernameKey.delete(user.username_key);
+  if (user.email_key && state.byEmailKey.get(user.email_key)?.id === user.id) state.byEmailKey.delete(user.email_key);
+}
+
+/** As findUserByLogin answers: the user with this username, else the one with this email. */
+function byLogin(state: BatchState, key: string): UserRow | undefined {
+  return state.byUsernameKey.get(key) ?? state.byEmailKey.get(key);
+}
+
+export async function applyRow(
+  ctx: RowContext,
+  state: BatchState,
+  row: ImportRow,
+): Promise<{ outcome: RowOutcome; userId: string }> {
+  const { names } = ctx;
   const roleIds = (row.roles ?? []).map((n) => {
     const role = names.roles.get(n.normalize('NFKC').toLowerCase());
     if (!role) throw new RowRefused(`roles: no role named "${n}"`);
@@ -55,10 +128,12 @@ export async function applyRow(ctx: RowContext, row: ImportRow): Promise<{ outco
     if (!id) throw new RowRefused(`organizations: no organization named "${n}"`);
     return id;
   });
-  const byUsername = await findUserByLogin(trx, loginKey(row.username));
-  const emailOwner = row.email ? await findUserByLogin(trx, loginKey(row.email)) : undefined;
-  const existing = byUsername?.username_key === loginKey(row.username) ? byUsername : emailOwner;
-  if (emailOwner && emailOwner.id !== existing?.id && emailOwner.email_key === loginKey(row.email ?? '')) {
+  const usernameKey = loginKey(row.username);
+  const emailKey = row.email ? loginKey(row.email) : undefined;
+  const byUsername = byLogin(state, usernameKey);
+  const emailOwner = emailKey ? byLogin(state, emailKey) : undefined;
+  const existing = byUsername?.username_key === usernameKey ? byUsername : emailOwner;
+  if (emailOwner && emailOwner.id !== existing?.id && emailOwner.email_key === emailKey) {
     throw new RowRefused(`email: is already in use by ${emailOwner.username}`);
   }
   // One at a time: a row may name a new group twice (or in another case), which must be created once.
@@ -68,28 +143,149 @@ export async function applyRow(ctx: RowContext, row: ImportRow): Promise<{ outco
     if (!groupIds.includes(id)) groupIds.push(id);
   }
   const now = iso(ctx.clock.now());
-  const before = existing ?? newUserRow(ctx, row, now);
-  const after = { ...before, ...fieldsOf(row, before) };
-  const changes = diffAudited(before, after);
-  const hashChanged = after.password_hash !== before.password_hash;
-  if (!existing) {
-    await insertUser(trx, { ...after, search_text: searchTextOf(after) });
-  } else if (Object.keys(changes).length > 0 || hashChanged) {
-    await updateUserRow(trx, existing.id, {
-      ...fieldsOf(row, before),
-      search_text: searchTextOf(after),
-      updated_at: now,
-    });
+  const m = { groupIds, roleIds, organizationIds };
+  if (!existing) return planNewUser(ctx, state, row, m, now);
+  if (state.planned.has(existing.id)) return updatePlanned(ctx, state, existing, row, m);
+  return updateExisting(ctx, state, existing, row, m, now);
+}
+
+type Memberships = { groupIds: string[]; roleIds: string[]; organizationIds: string[] };
+
+/** A new user is only planned here; finishBatch writes it with the batch's other new users. */
+function planNewUser(
+  ctx: RowContext,
+  state: BatchState,
+  row: ImportRow,
+  m: Memberships,
+  now: string,
+): { outcome: RowOutcome; userId: string } {
+  const before = newUserRow(ctx, row, now);
+  const after: UserRow = { ...before, ...fieldsOf(row, before) };
+  after.search_text = buildSearchText([
+    after.username,
+    after.display_name,
+    after.email,
+    after.department,
+    ...new Set([...membershipNames(ctx.names, m), ...roleNames(ctx.names, m)]),
+  ]);
+  state.newUsers.push(after);
+  state.planned.set(after.id, {
+    groupIds: [...m.groupIds],
+    roleIds: [...m.roleIds],
+    organizationIds: [...m.organizationIds],
+  });
+  remember(state, after);
+  for (const group_id of m.groupIds) state.memberships.groups.push({ group_id, user_id: after.id });
+  for (const role_id of m.roleIds) state.memberships.roles.push({ user_id: after.id, role_id });
+  for (const organization_id of m.organizationIds)
+    state.memberships.organizations.push({ organization_id, user_id: after.id, created_at: now });
+  const added = m.groupIds.length + m.roleIds.length + m.organizationIds.length;
+  state.events.push({
+    action: 'user.import.create',
+    target: { type: 'user', id: after.id },
+    details: {
+      username: after.username,
+      changes: diffAudited(before, after),
+      passwordReplaced: after.password_hash !== before.password_hash,
+      membershipsAdded: added,
+    },
+  });
+  return { outcome: 'created', userId: after.id };
+}
+
+/** A later row of the same file for a user planned earlier in the batch: merged into the planned row. */
+function updatePlanned(
+  ctx: RowContext,
+  state: BatchState,
+  planned: UserRow,
+  row: ImportRow,
+  m: Memberships,
+): { outcome: RowOutcome; userId: string } {
+  const held = state.planned.get(planned.id)!;
+  const fields = fieldsOf(row, planned);
+  const after: UserRow = { ...planned, ...fields };
+  const changes = diffAudited(planned, after);
+  const hashChanged = after.password_hash !== planned.password_hash;
+  const now = planned.created_at;
+  const add = <T>(have: T[], want: T[]) => want.filter((x) => !have.includes(x));
+  const groups = add(held.groupIds, m.groupIds);
+  const roles = add(held.roleIds, m.roleIds);
+  const organizations = add(held.organizationIds, m.organizationIds);
+  held.groupIds.push(...groups);
+  held.roleIds.push(...roles);
+  held.organizationIds.push(...organizations);
+  for (const group_id of groups) state.memberships.groups.push({ group_id, user_id: planned.id });
+  for (const role_id of roles) state.memberships.roles.push({ user_id: planned.id, role_id });
+  for (const organization_id of organizations)
+    state.memberships.organizations.push({ organization_id, user_id: planned.id, created_at: now });
+  const added = groups.length + roles.length + organizations.length;
+  if (Object.keys(changes).length === 0 && !hashChanged && added === 0)
+    return { outcome: 'unchanged', userId: planned.id };
+  forget(state, planned);
+  Object.assign(planned, fields);
+  planned.search_text = buildSearchText([
+    planned.username,
+    planned.display_name,
+    planned.email,
+    planned.department,
+    ...new Set([...membershipNames(ctx.names, held), ...roleNames(ctx.names, held)]),
+  ]);
+  remember(state, planned);
+  state.events.push({
+    action: 'user.import.update',
+    target: { type: 'user', id: planned.id },
+    details: { username: planned.username, changes, passwordReplaced: hashChanged, membershipsAdded: added },
+  });
+  return { outcome: 'updated', userId: planned.id };
+}
+
+/** Names of the groups and organizations a new user joins, as users.search-refresh.ts reads them. */
+function membershipNames(names: NameIndex, m: Memberships): string[] {
+  const groups = m.groupIds.map((id) => names.groupsById.get(id)?.name);
+  const organizations = m.organizationIds.map((id) => names.organizationNamesById.get(id));
+  return [...groups, ...organizations].filter((n): n is string => Boolean(n));
+}
+
+/** Roles a new user holds: its own, and those of its groups and their parents (as access.store's rolesHeldBy). */
+function roleNames(names: NameIndex, m: Memberships): string[] {
+  const out = m.roleIds.map((id) => names.roleNamesById.get(id)).filter((n): n is string => Boolean(n));
+  for (const start of m.groupIds) {
+    let id: string | null = start;
+    for (let depth = 0; id && depth < 32; depth++) {
+      const group = names.groupsById.get(id);
+      if (!group) break;
+      out.push(...group.roleNames);
+      id = group.parentId;
+    }
   }
-  const added = await addMemberships(trx, after.id, groupIds, roleIds, organizationIds, now);
-  const outcome: RowOutcome = !existing
-    ? 'created'
-    : Object.keys(changes).length || hashChanged || added
-      ? 'updated'
-      : 'unchanged';
+  return out;
+}
+
+/** An existing user is changed at once, only where the row differs (rare in a first load). */
+async function updateExisting(
+  ctx: RowContext,
+  state: BatchState,
+  existing: UserRow,
+  row: ImportRow,
+  m: Memberships,
+  now: string,
+): Promise<{ outcome: RowOutcome; userId: string }> {
+  const { trx } = ctx;
+  const fields = fieldsOf(row, existing);
+  const after: UserRow = { ...existing, ...fields };
+  const changes = diffAudited(existing, after);
+  const hashChanged = after.password_hash !== existing.password_hash;
+  if (Object.keys(changes).length > 0 || hashChanged) {
+    await updateUserRow(trx, existing.id, { ...fields, search_text: searchTextOf(after), updated_at: now });
+    forget(state, existing);
+    remember(state, { ...after, updated_at: now });
+  }
+  const added = await addMemberships(trx, after.id, m.groupIds, m.roleIds, m.organizationIds, now);
+  const outcome: RowOutcome = Object.keys(changes).length || hashChanged || added ? 'updated' : 'unchanged';
   if (outcome !== 'unchanged') {
+    state.touched.push(after.id);
     await recordEvent(trx, ctx.clock, ctx.caller.actor, {
-      action: outcome === 'created' ? 'user.import.create' : 'user.import.update',
+      action: 'user.import.update',
       target: { type: 'user', id: after.id },
       details: { username: after.username, changes, passwordReplaced: hashChanged, membershipsAdded: added },
     });
@@ -186,5 +382,6 @@ export async function groupIdFor(
     details: { name, via: 'import' },
   });
   ctx.names.groups.set(key, id);
+  ctx.names.groupsById.set(id, { name, parentId: extra.parentId ?? null, roleNames: [] });
   return id;
 }

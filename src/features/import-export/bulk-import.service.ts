@@ -13,8 +13,16 @@ import type { Permission } from '../access/permissions.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import type { ImportSource, NumberedRecord } from './bulk-import.parse.ts';
-import { applyRow, groupIdFor, type RowContext, RowRefused, validateRow } from './bulk-import.row.ts';
-import type { ImportResult } from './bulk-import.schema.ts';
+import {
+  applyRow,
+  finishBatch,
+  groupIdFor,
+  type RowContext,
+  RowRefused,
+  startBatch,
+  validateRow,
+} from './bulk-import.row.ts';
+import type { ImportResult, ImportRow } from './bulk-import.schema.ts';
 import { importGroupSchema } from './bulk-import.schema.ts';
 import { loadNameIndex } from './bulk-import.store.ts';
 
@@ -61,6 +69,8 @@ export class ImportService {
       if (pending.length >= batchSize) await flush();
     }
     if (pending.length) await flush();
+    // Rows are validated before they are applied, so refusals of one batch arrive out of file order.
+    result.refused.sort((a, b) => a.line - b.line);
     return result;
   }
 
@@ -83,21 +93,38 @@ export class ImportService {
       });
   }
 
+  /**
+   * Validates every row, reads the users they name in one query, applies them in file order (new users only
+   * planned), then writes the new users, memberships and events in a few multi-row statements.
+   */
   private async applyRows(ctx: RowContext, rows: NumberedRecord[], result: ImportResult): Promise<void> {
-    const touched: string[] = [];
+    const valid: { line: number; row: ImportRow }[] = [];
+    const refuse = (line: number, error: unknown) => {
+      if (!(error instanceof RowRefused)) throw error;
+      result.refusedTotal += 1;
+      if (result.refused.length < maxRefusedListed) result.refused.push({ line, reason: error.message });
+    };
     for (const { line, record } of rows) {
       try {
-        const { outcome, userId } = await applyRow(ctx, validateRow(record, ctx.settings));
-        result[outcome] += 1;
-        if (outcome !== 'unchanged') touched.push(userId);
+        valid.push({ line, row: validateRow(record, ctx.settings) });
       } catch (error) {
-        if (!(error instanceof RowRefused)) throw error;
-        result.refusedTotal += 1;
-        if (result.refused.length < maxRefusedListed) result.refused.push({ line, reason: error.message });
+        refuse(line, error);
       }
     }
-    // Memberships feed the search text (group and role names).
-    if (touched.length) await this.users.refreshSearchText(ctx.trx, touched);
+    const state = await startBatch(
+      ctx,
+      valid.map((v) => v.row),
+    );
+    for (const { line, row } of valid) {
+      try {
+        result[(await applyRow(ctx, state, row)).outcome] += 1;
+      } catch (error) {
+        refuse(line, error);
+      }
+    }
+    await finishBatch(ctx, state);
+    // Memberships feed the search text (group and role names); new users got theirs when planned.
+    if (state.touched.length) await this.users.refreshSearchText(ctx.trx, state.touched);
   }
 
   /** Groups of a JSON import, parents before children (by name), created when missing. */

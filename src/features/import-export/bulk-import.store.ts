@@ -1,19 +1,32 @@
 /** SQL the import needs beyond the users store: names of groups, roles and organizations, and memberships. */
-import type { Db } from '../../db/database.ts';
+import type { Db, UserRow, UsersTable } from '../../db/database.ts';
 
 export type NameIndex = {
   groups: Map<string, string>;
   roles: Map<string, { id: string; name: string; permissions: string }>;
   organizations: Map<string, string>;
+  /** What a new user's search text needs without a query per user: names, group parents and group roles. */
+  groupsById: Map<string, { name: string; parentId: string | null; roleNames: string[] }>;
+  roleNamesById: Map<string, string>;
+  organizationNamesById: Map<string, string>;
 };
 
-/** Every group, role and organization by lower-cased name (and organizations also by slug). */
+/** Every group, role and organization by lower-cased name (and organizations also by slug), and by id. */
 export async function loadNameIndex(db: Db): Promise<NameIndex> {
-  const [groups, roles, orgs] = await Promise.all([
-    db.selectFrom('groups').select(['id', 'name_key']).execute(),
+  const [groups, roles, orgs, groupRoles] = await Promise.all([
+    db.selectFrom('groups').select(['id', 'name', 'name_key', 'parent_id']).execute(),
     db.selectFrom('roles').select(['id', 'name', 'name_key', 'permissions']).execute(),
     db.selectFrom('organizations').select(['id', 'name', 'slug']).execute(),
+    db.selectFrom('group_roles').select(['group_id', 'role_id']).execute(),
   ]);
+  const roleNamesById = new Map(roles.map((r) => [r.id, r.name]));
+  const groupsById = new Map(
+    groups.map((g) => [g.id, { name: g.name, parentId: g.parent_id, roleNames: [] as string[] }]),
+  );
+  for (const gr of groupRoles) {
+    const name = roleNamesById.get(gr.role_id);
+    if (name) groupsById.get(gr.group_id)?.roleNames.push(name);
+  }
   return {
     groups: new Map(groups.map((g) => [g.name_key, g.id])),
     roles: new Map(roles.map((r) => [r.name_key, { id: r.id, name: r.name, permissions: r.permissions }])),
@@ -26,7 +39,49 @@ export async function loadNameIndex(db: Db): Promise<NameIndex> {
           ] as [string, string][],
       ),
     ),
+    groupsById,
+    roleNamesById,
+    organizationNamesById: new Map(orgs.map((o) => [o.id, o.name])),
   };
+}
+
+/** The users a batch names, by username or email key, in one query. */
+export async function findUsersByLoginKeys(db: Db, keys: string[]): Promise<UserRow[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb.or([eb('username_key', 'in', keys), eb('email_key', 'in', keys)]))
+    .execute();
+}
+
+/** Rows per INSERT: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters at 24 columns. */
+const rowsPerInsert = 500;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** New users of a batch, many rows per statement (the unique indexes still arbitrate duplicates). */
+export async function insertUsers(db: Db, rows: UsersTable[]): Promise<void> {
+  for (const chunk of chunks(rows, rowsPerInsert)) await db.insertInto('users').values(chunk).execute();
+}
+
+/** Memberships of new users: every one is new, so no conflict handling or counting is needed. */
+export async function insertMemberships(
+  db: Db,
+  m: {
+    groups: { group_id: string; user_id: string }[];
+    roles: { user_id: string; role_id: string }[];
+    organizations: { organization_id: string; user_id: string; created_at: string }[];
+  },
+): Promise<void> {
+  for (const chunk of chunks(m.groups, rowsPerInsert)) await db.insertInto('group_members').values(chunk).execute();
+  for (const chunk of chunks(m.roles, rowsPerInsert)) await db.insertInto('user_roles').values(chunk).execute();
+  for (const chunk of chunks(m.organizations, rowsPerInsert))
+    await db.insertInto('organization_members').values(chunk).execute();
 }
 
 export async function insertGroup(
