@@ -15,7 +15,8 @@ export type Template =
   | { kind: 'email-changed'; username: string; newEmail: string }
   | { kind: 'password-changed'; username: string; at: string }
   | { kind: 'factors-changed'; username: string; change: string; at: string }
-  | { kind: 'registration-attempt'; signInUrl: string; recoveryUrl: string };
+  | { kind: 'registration-attempt'; signInUrl: string; recoveryUrl: string }
+  | { kind: 'registration-username-taken'; username: string; registerUrl: string };
 
 type Content = { subject: string; lines: string[]; action?: { label: string; url: string } };
 
@@ -87,6 +88,14 @@ function content(t: Template): Content {
         lines: [
           'Someone tried to create an account with this email address, which already has one.',
           `If it was you, sign in at ${t.signInUrl} or reset your password at ${t.recoveryUrl}. Otherwise ignore this message.`,
+        ],
+      };
+    case 'registration-username-taken':
+      return {
+        subject: `Your ${productName} sign-up needs another username`,
+        lines: [
+          `Someone asked to create an account with this email address and the username ${t.username}, which is already taken, so no account was created.`,
+          `If it was you, sign up again with another username at ${t.registerUrl}. Otherwise ignore this message.`,
         ],
       };
   }

@@ -84,6 +84,26 @@ describeWithSmtp('registration and email', (t) => {
     }
   });
 
+  test('registering a taken username answers exactly like a new account and tells only the asking address (ASVS 6.3.8)', async () => {
+    const { app, smtp } = t();
+    await setRegistration({ allowRegistration: true });
+    try {
+      const first = registrant();
+      const fresh = await app.request('POST', '/api/auth/register', { body: first });
+      const other = { ...registrant(), username: first.username.toUpperCase() };
+      const taken = await app.request('POST', '/api/auth/register', { body: other });
+      assert.equal(taken.status, fresh.status);
+      assert.equal(taken.raw.body, fresh.raw.body, 'byte-identical answers');
+      const [mail] = await smtp.waitFor(other.email);
+      assert.match(mail!.subject ?? '', /another username/i);
+      assert.equal(smtp.to(first.email).filter((m) => /another username/i.test(m.subject ?? '')).length, 0);
+      const users = await app.request('GET', '/api/admin/users', { token: app.adminToken, query: { q: other.email } });
+      assert.equal(users.body.items.length, 0, 'no second account');
+    } finally {
+      await setRegistration({ allowRegistration: false });
+    }
+  });
+
   test('registration cannot set status, roles or a verified flag (mass assignment)', async () => {
     const { app } = t();
     await setRegistration({ allowRegistration: true });

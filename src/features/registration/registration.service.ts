@@ -1,8 +1,8 @@
 /**
  * Self-registration, only while the allowRegistration setting is on (the API refuses it otherwise, not only the
  * page: Zitadel CVE-2024-49757). A registrant becomes a plain User, joins the default group when requireGroup is
- * on, and verifies its address by a link. An address already in use gets the same answer as a new one (the
- * owner is mailed instead), so sign-up does not reveal who has an account (ASVS 6.3.8).
+ * on, and verifies its address by a link. An address or a username already in use gets the same answer as a new
+ * account (the address is mailed instead), so sign-up does not reveal who has an account (ASVS 6.3.8).
  */
 import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
@@ -55,11 +55,33 @@ export class RegistrationService {
         },
       });
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'EMAIL_TAKEN')) throw error;
-      await this.tellOwner(input.email, actor);
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'EMAIL_TAKEN') await this.tellOwner(input.email, actor);
+      else if (error.code === 'USERNAME_TAKEN') await this.tellUsernameTaken(input, actor);
+      else throw error;
     }
     this.mail.kick();
     return registrationAnswer;
+  }
+
+  /**
+   * A taken username is told only to the address that asked, by mail: the answer stays the same as for a new
+   * account, so sign-up cannot be used to list usernames (ASVS 6.3.8).
+   */
+  private async tellUsernameTaken(input: RegistrationInput, actor: Actor): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.mail.enqueue(trx, input.email, {
+        kind: 'registration-username-taken',
+        username: input.username,
+        registerUrl: `${this.config.publicUrl}/register`,
+      });
+      await recordEvent(trx, this.clock, actor, {
+        action: 'auth.register',
+        target: null,
+        outcome: 'failure',
+        details: { reason: 'username-taken' },
+      });
+    });
   }
 
   private async tellOwner(email: string, actor: Actor): Promise<void> {
