@@ -161,13 +161,7 @@ function planNewUser(
 ): { outcome: RowOutcome; userId: string } {
   const before = newUserRow(ctx, row, now);
   const after: UserRow = { ...before, ...fieldsOf(row, before) };
-  after.search_text = buildSearchText([
-    after.username,
-    after.display_name,
-    after.email,
-    after.department,
-    ...new Set([...membershipNames(ctx.names, m), ...roleNames(ctx.names, m)]),
-  ]);
+  after.search_text = plannedSearchText(ctx.names, after, m);
   state.newUsers.push(after);
   state.planned.set(after.id, {
     groupIds: [...m.groupIds],
@@ -223,13 +217,7 @@ function updatePlanned(
     return { outcome: 'unchanged', userId: planned.id };
   forget(state, planned);
   Object.assign(planned, fields);
-  planned.search_text = buildSearchText([
-    planned.username,
-    planned.display_name,
-    planned.email,
-    planned.department,
-    ...new Set([...membershipNames(ctx.names, held), ...roleNames(ctx.names, held)]),
-  ]);
+  planned.search_text = plannedSearchText(ctx.names, planned, held);
   remember(state, planned);
   state.events.push({
     action: 'user.import.update',
@@ -237,6 +225,12 @@ function updatePlanned(
     details: { username: planned.username, changes, passwordReplaced: hashChanged, membershipsAdded: added },
   });
   return { outcome: 'updated', userId: planned.id };
+}
+
+/** A new user's search text, as users.search-refresh.ts would build it once its memberships are written. */
+function plannedSearchText(names: NameIndex, user: UserRow, m: Memberships): string {
+  const memberships = new Set([...membershipNames(names, m), ...roleNames(names, m)]);
+  return buildSearchText([user.username, user.display_name, user.email, user.department, ...memberships]);
 }
 
 /** Names of the groups and organizations a new user joins, as users.search-refresh.ts reads them. */
