@@ -176,6 +176,18 @@ describeWithSmtp('password recovery', (t) => {
     assert.ok(first_.length > 20);
   });
 
+  test('once the mailed link is used, asking again within the minute mails a new one', async () => {
+    const { app, smtp } = t();
+    const { email } = await member();
+    await app.request('POST', '/api/auth/password/forgot', { body: { login: email } });
+    const token = tokenIn((await smtp.waitFor(email))[0]!);
+    const reset = await app.request('POST', '/api/auth/password/reset', { body: { token, password: newPassword } });
+    assert.equal(reset.status, 200);
+    await app.request('POST', '/api/auth/password/forgot', { body: { login: email } });
+    const again = (await smtp.waitFor(email, 3)).filter((m) => /reset/i.test(m.subject ?? ''));
+    assert.equal(again.length, 2, 'a second recovery mail, after the password-changed notice');
+  });
+
   test('a recovery token expires after recoveryTtlMinutes', async () => {
     const { app, smtp } = t();
     const { email } = await member();

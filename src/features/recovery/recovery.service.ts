@@ -50,7 +50,9 @@ export class RecoveryService {
     // The answer stays the same 202 (no hint), and the link already sent still works.
     const since = new Date(this.clock.now().getTime() - forgotCooldownMs);
     const mailed = { action: 'auth.password.forgot', targetId: eligible.id, outcome: 'success' } as const;
-    if (await recordedSince(this.db, mailed, since)) {
+    // A link used since (the password was reset) ends the wait: asking again is then a new need, not a flood.
+    const used = { action: 'user.password.recover', targetId: eligible.id, outcome: 'success' } as const;
+    if ((await recordedSince(this.db, mailed, since)) && !(await recordedSince(this.db, used, since))) {
       return this.refuse(actor, user, 'cooldown');
     }
     await this.issue(eligible, actor, true, 'forgot');
