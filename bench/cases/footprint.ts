@@ -21,7 +21,7 @@ export async function footprint(runs: number) {
     startFreshMs: round(median(fresh), 0),
     startRestartMs: round(median(restart), 0),
     idleRssMb: round(median(rss), 1),
-    note: 'spawned as `node --import tsx src/main.ts`: includes compiling TypeScript at run time (and migrations on a fresh dir)',
+    note: 'spawned as `npm start` runs it (`node dist/server/main.js`, the prebuilt bundle); a fresh dir includes the migrations and the first admin',
     targets: { startMs: 1000, idleRssMb: 120 },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Child processes for the benchmarks: a real Gatehouse (`node --import tsx src/main.ts`) on a temp data dir, or any
+ * Child processes for the benchmarks: a real Gatehouse (`node dist/server/main.js`, as npm start) on a temp data dir, or any
  * other server script, each on 127.0.0.1 and a free port, so the load generator never shares their event loop.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { buildServer, serverBundleIsFresh } from '../../scripts/build-server-if-stale.mjs';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const benchAdmin = { username: 'bench-admin', password: 'bench-admin-password-1' } as const;
@@ -112,10 +113,15 @@ export async function spawnServer(options: SpawnOptions): Promise<Served> {
   };
 }
 
-/** A Gatehouse with a bootstrap admin; `env` may set GATEHOUSE_DATABASE_URL for PostgreSQL. */
-export function spawnGatehouse(env: Record<string, string> = {}): Promise<Served> {
+/**
+ * A Gatehouse with a bootstrap admin, started as `npm start` starts it (the server bundle, built first when stale);
+ * `env` may set GATEHOUSE_DATABASE_URL for PostgreSQL.
+ */
+export async function spawnGatehouse(env: Record<string, string> = {}): Promise<Served> {
+  if (!serverBundleIsFresh()) await buildServer();
   return spawnServer({
-    script: 'src/main.ts',
+    script: 'dist/server/main.js',
+    tsx: false,
     env: {
       GATEHOUSE_ADMIN_USERNAME: benchAdmin.username,
       GATEHOUSE_ADMIN_PASSWORD: benchAdmin.password,

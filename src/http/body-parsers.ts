@@ -3,8 +3,10 @@
  * YAML bodies (`application/yaml`) are accepted too, with the same refusal of prototype keys.
  */
 import type { FastifyInstance } from 'fastify';
-import { parse } from 'yaml';
 import { AppError } from '../errors.ts';
+import { lazyRequire } from '../lazy-require.ts';
+
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -28,7 +30,7 @@ export function registerBodyParsers(app: FastifyInstance): void {
     (_req, body, done) => {
       try {
         // maxAliasCount guards against alias-expansion bombs ("billion laughs").
-        const value: unknown = parse(body as string, { maxAliasCount: 50, prettyErrors: false });
+        const value: unknown = yaml().parse(body as string, { maxAliasCount: 50, prettyErrors: false });
         assertNoPrototypeKeys(value);
         done(null, value);
       } catch (error) {

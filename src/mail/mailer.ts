@@ -3,9 +3,13 @@
  * the log provider, which writes the recipient and subject to the log (never the body: it carries a one-time
  * link) while the whole message stays in the outbox table, so nothing is lost.
  */
-import nodemailer, { type Transporter } from 'nodemailer';
+import type Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from '../config.ts';
+import { lazyRequire } from '../lazy-require.ts';
 import { maskUrl } from '../logger.ts';
+
+const nodemailer = lazyRequire<typeof Nodemailer>('nodemailer');
 
 export type OutgoingMail = { to: string; subject: string; text: string; html: string };
 
@@ -38,7 +42,7 @@ export class SmtpProvider implements MailProvider {
     const url = new URL(smtpUrl);
     this.from = url.searchParams.get('from') ?? `Gatehouse <no-reply@${new URL(publicUrl).hostname}>`;
     url.searchParams.delete('from');
-    this.transport = nodemailer.createTransport({
+    this.transport = nodemailer().createTransport({
       url: url.toString(),
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,

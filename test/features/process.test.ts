@@ -1,14 +1,15 @@
 /**
- * The real process: `node --import tsx src/main.ts` as `npm start` runs it. Start-up with migrations and the first
- * admin, a restart on the same data keeping users and sessions, graceful shutdown on SIGTERM.
+ * The real process: the server bundle (dist/server/main.js) as `npm start` runs it, built by the same prestart
+ * script when stale. Start-up with migrations and the first admin, a restart on the same data keeping users and
+ * sessions, graceful shutdown on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { startTestApp, testDialects } from '../harness.ts';
 
@@ -22,11 +23,16 @@ async function freePort(): Promise<number> {
   });
 }
 
+before(() => {
+  const build = spawnSync(process.execPath, ['scripts/build-server-if-stale.mjs'], { encoding: 'utf8' });
+  assert.equal(build.status, 0, `${build.stdout}${build.stderr}`);
+});
+
 type Running = { child: ChildProcess; base: string; output: () => string; exited: Promise<number | null> };
 
 async function startProcess(env: Record<string, string>): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/server/main.js'], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -143,7 +149,7 @@ test('without bootstrap variables there is no default account, and the way to cr
 });
 
 test('a bad configuration stops the start with a one-line reason naming the variable', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/server/main.js'], {
     env: { PATH: process.env.PATH ?? '', PORT: 'not-a-port', GATEHOUSE_DATABASE_URL: 'mysql://x' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -185,3 +191,21 @@ for (const dialect of testDialects()) {
     }
   });
 }
+
+test('npm start never serves a stale bundle: a source newer than dist/server is rebuilt first', async () => {
+  const { serverBundleIsFresh } = await import('../../scripts/build-server-if-stale.mjs');
+  assert.equal(serverBundleIsFresh(), true);
+  const { utimesSync, statSync } = await import('node:fs');
+  const source = 'src/main.ts';
+  const { atime, mtime } = statSync(source);
+  try {
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(source, later, later);
+    assert.equal(serverBundleIsFresh(), false, 'a changed source makes the bundle stale');
+    const build = spawnSync(process.execPath, ['scripts/build-server-if-stale.mjs'], { encoding: 'utf8' });
+    assert.equal(build.status, 0, `${build.stdout}${build.stderr}`);
+    assert.match(build.stdout, /rebuilding dist\/server/);
+  } finally {
+    utimesSync(source, atime, mtime);
+  }
+});

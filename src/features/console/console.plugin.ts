@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
@@ -18,7 +18,15 @@ export type ConsolePluginOptions = {
   services?: unknown;
 };
 
-export const defaultDistDir = fileURLToPath(new URL('../../../console/dist', import.meta.url));
+/** The repository root: the nearest folder above this module with a package.json (from src/ or the bundle). */
+function packageRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return start;
+  }
+}
+
+export const defaultDistDir = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'console', 'dist');
 
 /** Client-side routes of the SPA; each also matches its sub-paths. */
 export const pagePaths = [

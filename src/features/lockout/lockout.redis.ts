@@ -1,6 +1,9 @@
 /** The Redis counters (GATEHOUSE_REDIS_URL): each step is one Lua script, atomic across every node. */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { lazyRequire } from '../../lazy-require.ts';
 import type { CounterState, FailureCounters, Reserve } from './lockout.counters.ts';
+
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 
 const prefix = 'gatehouse:throttle:';
 /** Keys expire a while after their last use; a lock always outlives its own key's expiry. */
@@ -38,7 +41,7 @@ export class RedisCounters implements FailureCounters {
 
   constructor(url: string) {
     // Fail fast instead of queueing sign-ins forever when Redis is down (answered 503 by the service).
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });
+    this.redis = new (ioredis().Redis)(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });
   }
 
   async reserve(key: string, limit: number, now: number, decayMs: number): Promise<Reserve> {

@@ -3,7 +3,7 @@
  * a TOTP/recovery code, ASVS 7.5.1), is one transaction with its audit event, keeps users.mfa_enabled in step,
  * and may end the user's other sessions (ASVS 7.4.3).
  */
-import QRCode from 'qrcode';
+import type QRCodeModule from 'qrcode';
 import { type Clock, iso } from '../../clock.ts';
 import { encrypt } from '../../crypto/encryption.ts';
 import { verifyPassword } from '../../crypto/passwords.ts';
@@ -11,6 +11,7 @@ import { newId } from '../../crypto/tokens.ts';
 import { matchTotp, newTotpSecret, totpUri } from '../../crypto/totp.ts';
 import type { Db, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import { lazyRequire } from '../../lazy-require.ts';
 import type { Caller } from '../access/caller.ts';
 import { type Actor, recordEvent } from '../events/events.service.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
@@ -27,6 +28,8 @@ import {
   insertAuthenticator,
   listAuthenticators,
 } from './mfa.store.ts';
+
+const qrcode = lazyRequire<typeof QRCodeModule>('qrcode');
 
 export type Proof = { currentPassword?: string | undefined; mfaCode?: string | undefined };
 export type Self = { actor: Actor; user: UserRow; sessionId: string | null };
@@ -134,7 +137,7 @@ export class MfaService {
         details: { userId: self.user.id },
       });
     });
-    return { id: row.id, secret, otpauthUrl, qrSvg: await QRCode.toString(otpauthUrl, { type: 'svg', margin: 1 }) };
+    return { id: row.id, secret, otpauthUrl, qrSvg: await qrcode().toString(otpauthUrl, { type: 'svg', margin: 1 }) };
   }
 
   /** Confirms the pending TOTP enrolment; the first factor brings ten recovery codes. */
