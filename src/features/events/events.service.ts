@@ -42,7 +42,8 @@ export function redact(value: unknown): unknown {
   return value;
 }
 
-function eventRow(now: Date, actor: Actor, event: EventInput) {
+/** The events row recordEvent writes (exported for bulk writers that insert many at once). */
+export function eventRow(now: Date, actor: Actor, event: EventInput) {
   return {
     id: newId(now),
     at: iso(now),
