@@ -56,13 +56,13 @@ export class Factors {
   }
 
   /** Accepts a TOTP code of any confirmed authenticator once: its time step is claimed atomically. */
-  async verifyTotp(userId: string, code: string): Promise<string | null> {
+  async verifyTotp(userId: string, code: string, db: Db = this.db): Promise<string | null> {
     const now = this.clock.now();
-    for (const a of await this.confirmed(userId)) {
+    for (const a of await this.confirmed(userId, db)) {
       if (a.type !== 'totp' || !a.secret_enc) continue;
       const secret = this.openSecret(a.secret_enc);
       const step = secret === null ? null : matchTotp(secret, code.replace(/\s/g, ''), now);
-      if (step !== null && (await claimTotpStep(this.db, a.id, step, iso(now)))) return a.id;
+      if (step !== null && (await claimTotpStep(db, a.id, step, iso(now)))) return a.id;
     }
     return null;
   }
@@ -79,9 +79,9 @@ export class Factors {
     }
   }
 
-  async verifyRecovery(userId: string, code: string): Promise<boolean> {
+  async verifyRecovery(userId: string, code: string, db: Db = this.db): Promise<boolean> {
     const hash = this.recoveryHash(normaliseRecoveryCode(code));
-    return claimRecoveryCode(this.db, userId, hash, iso(this.clock.now()));
+    return claimRecoveryCode(db, userId, hash, iso(this.clock.now()));
   }
 
   recoveryHash(normalised: string): string {

@@ -136,8 +136,8 @@ export class MfaLoginService {
     const now = iso(this.clock.now());
     const user = await findUserById(this.db, pending.user_id);
     const tried = await spendPendingTry(this.db, pending.id, now, mfaMaxTries);
-    const right = tried && user?.status === 'active' && (await this.check(pending, method, code));
-    if (!user || !right || !(await consumePending(this.db, pending.id, now))) {
+    const right = tried && user?.status === 'active' && (await this.redeem(pending, method, code, now));
+    if (!user || !right) {
       await recordEvent(this.db, this.clock, actorOf(user, client), {
         action: 'auth.mfa',
         target: { type: 'user', id: pending.user_id },
@@ -154,14 +154,34 @@ export class MfaLoginService {
     return this.auth.issueSession(user, client);
   }
 
-  private async check(pending: PendingRow, method: MfaMethod, code: string): Promise<boolean> {
-    if (method === 'totp') return (await this.factors.verifyTotp(pending.user_id, code)) !== null;
-    if (method === 'recovery') return this.factors.verifyRecovery(pending.user_id, code);
-    const row = await latestCode(this.db, pending.user_id, 'sms-login', pending.id);
+  /**
+   * Ends the pending sign-in and spends the code in one transaction. Checked apart, each of several parallel
+   * completions of one mfaToken spent its own code (up to five recovery codes for one session, found by the
+   * robustness races); now only the completion that ends the sign-in spends one. A wrong code rolls the ending
+   * back, so the tries left stay usable.
+   */
+  private async redeem(pending: PendingRow, method: MfaMethod, code: string, now: string): Promise<boolean> {
+    const wrongCode = new Error('wrong code');
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        if (!(await consumePending(trx, pending.id, now))) return false;
+        if (!(await this.check(trx, pending, method, code))) throw wrongCode;
+        return true;
+      });
+    } catch (error) {
+      if (error === wrongCode) return false;
+      throw error;
+    }
+  }
+
+  private async check(trx: Db, pending: PendingRow, method: MfaMethod, code: string): Promise<boolean> {
+    if (method === 'totp') return (await this.factors.verifyTotp(pending.user_id, code, trx)) !== null;
+    if (method === 'recovery') return this.factors.verifyRecovery(pending.user_id, code, trx);
+    const row = await latestCode(trx, pending.user_id, 'sms-login', pending.id);
     const now = iso(this.clock.now());
     if (!row || row.expires_at <= now) return false;
     if (!safeEqual(row.code_hash, this.phone.codeHash('sms-login', pending.id, code))) return false;
-    return consumeCode(this.db, row.id, now);
+    return consumeCode(trx, row.id, now);
   }
 
   /** mfaRequired: the enrolment-only token starts a TOTP enrolment (no password again: it was just given). */
