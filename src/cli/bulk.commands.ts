@@ -62,10 +62,12 @@ export function registerBulkCommands(program: Command): void {
           const out: NodeJS.WritableStream = opts.output ? createWriteStream(opts.output) : process.stdout;
           const bar = progressBar('exporting', await ctx.services.exporter.count());
           let rows = 0;
-          for await (const chunk of ctx.services.exporter.export(ctx.caller, opts.format)) {
-            if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', () => resolve(undefined)));
-            rows += 1; // one chunk per user, plus the opening header
+          const counted = (n: number) => {
+            rows += n;
             bar.update(rows, rows);
+          };
+          for await (const chunk of ctx.services.exporter.export(ctx.caller, opts.format, counted)) {
+            if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', () => resolve(undefined)));
           }
           bar.finish();
           if (out !== process.stdout) {

@@ -2,16 +2,16 @@
  * Export of the directory, streamed a page at a time: CSV (users, with `;`-separated groups, roles and organization
  * slugs, the import's columns) or JSON ({groups, users}, groups with description and parent). Password hashes are
  * never exported. Re-importing an export reproduces users, memberships and (JSON) the group tree.
+ * Each page of users is one chunk of text (a chunk per user cost more in stream overhead than the export itself).
  */
-import { stringify } from 'csv-stringify/sync';
-import type { Db, UserRow } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import { exportColumns } from './bulk-import.schema.ts';
-import { allGroups, exportPage } from './bulk-import.store.ts';
+import { allGroups, type ExportedUser, exportPage } from './bulk-import.store.ts';
 
-const pageSize = 500;
+const pageSize = 2000;
 type Names = { groups: string[]; roles: string[]; organizations: string[] };
 
 export class ExportService {
@@ -26,15 +26,23 @@ export class ExportService {
     return Number(r?.n ?? 0);
   }
 
-  async *export(caller: Caller, format: 'csv' | 'json'): AsyncGenerator<string> {
+  /** The file's text, a page of users per chunk; `onUsers` hears how many users each chunk holds (CLI progress). */
+  async *export(caller: Caller, format: 'csv' | 'json', onUsers?: (count: number) => void): AsyncGenerator<string> {
     for (const p of ['users:read', 'groups:read', 'roles:read', 'organizations:read'] as const) {
       if (scopeOf(caller.access, p) !== 'all')
         throw new AppError('FORBIDDEN', { detail: `Export needs ${p} over the whole directory` });
     }
     if (format === 'csv') {
-      yield stringify([[...exportColumns]]);
-      for await (const [user, names] of this.users())
-        yield stringify([exportColumns.map((c) => csvCell(userRecord(user, names)[c]))]);
+      yield csvLine(exportColumns);
+      for await (const page of this.pages()) {
+        let text = '';
+        for (const [user, names] of page) {
+          const record = userRecord(user, names);
+          text += csvLine(exportColumns.map((c) => csvCell(record[c])));
+        }
+        yield text;
+        onUsers?.(page.length);
+      }
       return;
     }
     const groups = await allGroups(this.db);
@@ -46,18 +54,23 @@ export class ExportService {
     }));
     yield `{"groups":${JSON.stringify(groupItems)},\n"users":[`;
     let first = true;
-    for await (const [user, names] of this.users()) {
-      yield `${first ? '\n' : ',\n'}${JSON.stringify(userRecord(user, names))}`;
-      first = false;
+    for await (const page of this.pages()) {
+      let text = '';
+      for (const [user, names] of page) {
+        text += `${first ? '\n' : ',\n'}${JSON.stringify(userRecord(user, names))}`;
+        first = false;
+      }
+      yield text;
+      onUsers?.(page.length);
     }
     yield '\n]}\n';
   }
 
-  private async *users(): AsyncGenerator<[UserRow, Names]> {
+  private async *pages(): AsyncGenerator<[ExportedUser, Names][]> {
     let after: { at: string; id: string } | undefined;
     for (;;) {
       const { users, names } = await exportPage(this.db, after, pageSize);
-      for (const u of users) yield [u, names.get(u.id) ?? { groups: [], roles: [], organizations: [] }];
+      if (users.length) yield users.map((u) => [u, names.get(u.id) ?? { groups: [], roles: [], organizations: [] }]);
       const last = users.at(-1);
       if (!last || users.length < pageSize) return;
       after = { at: last.created_at, id: last.id };
@@ -65,7 +78,7 @@ export class ExportService {
   }
 }
 
-function userRecord(u: UserRow, names: Names): Record<(typeof exportColumns)[number], unknown> {
+function userRecord(u: ExportedUser, names: Names): Record<(typeof exportColumns)[number], unknown> {
   return {
     username: u.username,
     displayName: u.display_name,
@@ -74,7 +87,7 @@ function userRecord(u: UserRow, names: Names): Record<(typeof exportColumns)[num
     department: u.department,
     description: u.description,
     comments: u.comments,
-    attributes: JSON.parse(u.attributes) as unknown,
+    attributes: u.attributes === '{}' ? {} : (JSON.parse(u.attributes) as unknown),
     path: u.path,
     type: u.type,
     status: u.status,
@@ -82,6 +95,11 @@ function userRecord(u: UserRow, names: Names): Record<(typeof exportColumns)[num
     roles: names.roles,
     organizations: names.organizations,
   };
+}
+
+/** One CSV record, quoted as csv-stringify does: a field holding a comma, a quote or a line break. */
+function csvLine(cells: readonly string[]): string {
+  return `${cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',')}\n`;
 }
 
 function csvCell(value: unknown): string {
