@@ -22,13 +22,21 @@ export function searchTerms(q: string | undefined): string[] {
   return q.normalize('NFKC').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
 }
 
-export function searchCondition(dialect: Dialect, terms: string[]): Expression<SqlBool>[] {
+/** An FTS5 query requiring every term: each a quoted phrase (inner quotes doubled), so nothing in it is an operator. */
+export function ftsMatch(terms: string[]): string {
+  return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(' AND ');
+}
+
+/**
+ * `broad`: the terms match so many users that reading every candidate from the index and sorting them costs more
+ * than walking the sort index and testing each row's search text (matches are dense, so a page fills fast).
+ */
+export function searchCondition(dialect: Dialect, terms: string[], broad = false): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
-  const long = terms.filter((t) => [...t].length >= 3);
-  const short = terms.filter((t) => [...t].length < 3);
+  const long = broad ? [] : terms.filter((t) => [...t].length >= 3);
+  const short = broad ? terms : terms.filter((t) => [...t].length < 3);
   if (dialect === 'sqlite' && long.length > 0) {
-    // FTS5 phrase syntax: a term in double quotes, inner quotes doubled; nothing in it is an operator.
-    const match = long.map((t) => `"${t.replaceAll('"', '""')}"`).join(' AND ');
+    const match = ftsMatch(long);
     conditions.push(sql<SqlBool>`users.rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ${match})`);
   }
   const likeTerms = dialect === 'sqlite' ? short : terms;

@@ -129,6 +129,8 @@ export class UsersService {
     const filter: store.UserFilter = { ...query, organizationScope: scope === 'all' ? undefined : scope };
     // A role is held through a group's parents too: resolve those groups once, before the list query.
     if (query.role) filter.roleGroupIds = await groupsGrantingRole(this.db, query.role);
+    // The group named by id or by name, resolved once, so the list and its count read group_members only.
+    if (query.group) filter.groupIds = await store.groupIdsNamed(this.db, query.group);
     const desc = query.sort.startsWith('-');
     const sort = { column: sortColumns[query.sort.replace(/^-/, '') as keyof typeof sortColumns], desc };
     const cursor = decodeCursor(query.cursor);

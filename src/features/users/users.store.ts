@@ -2,7 +2,7 @@
 import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
-import { searchCondition, searchTerms } from './users.search.ts';
+import { ftsMatch, searchCondition, searchTerms } from './users.search.ts';
 
 export async function insertUser(db: Db, row: UsersTable): Promise<void> {
   await db.insertInto('users').values(row).execute();
@@ -36,6 +36,8 @@ export type UserFilter = {
   type?: string | undefined;
   path?: string | undefined;
   group?: string | undefined;
+  /** The ids `group` names (by id or name), resolved before the query so the filter reads one index range. */
+  groupIds?: string[] | undefined;
   role?: string | undefined;
   /** Groups whose members hold `role` through the group or one of its parents (resolved before the query). */
   roleGroupIds?: string[] | undefined;
@@ -51,8 +53,8 @@ export type UserSort = {
 
 type Eb = ExpressionBuilder<Database, 'users'>;
 
-function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter) {
-  const c = [...searchCondition(dialect, searchTerms(filter.q))];
+function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter, broadSearch = false) {
+  const c = [...searchCondition(dialect, searchTerms(filter.q), broadSearch)];
   if (filter.status) c.push(eb('users.status', '=', filter.status));
   if (filter.type) c.push(eb('users.type', '=', filter.type));
   if (filter.path) {
@@ -64,7 +66,17 @@ function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter) {
       ]),
     );
   }
-  if (filter.group) {
+  if (filter.groupIds !== undefined) {
+    c.push(
+      eb.exists(
+        eb
+          .selectFrom('group_members')
+          .whereRef('group_members.user_id', '=', 'users.id')
+          .where('group_members.group_id', 'in', [...filter.groupIds, ''])
+          .select(sql`1`.as('one')),
+      ),
+    );
+  } else if (filter.group) {
     const g = filter.group;
     c.push(
       eb.exists(
@@ -149,6 +161,17 @@ function sortExpression(sort: UserSort) {
     : sql<string>`users.${sql.ref(sort.column)}`;
 }
 
+/** Past this many trigram candidates, a SQLite search walks the sort index instead (see `searchCondition`). */
+const narrowSearchLimit = 2000;
+
+async function isBroadSearch(db: Db, dialect: Dialect, filter: UserFilter): Promise<boolean> {
+  const long = searchTerms(filter.q).filter((t) => [...t].length >= 3);
+  if (dialect !== 'sqlite' || long.length === 0) return false;
+  const result = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM (SELECT 1 FROM users_fts
+    WHERE users_fts MATCH ${ftsMatch(long)} LIMIT ${narrowSearchLimit + 1}) AS candidates`.execute(db);
+  return Number(result.rows[0]?.n ?? 0) > narrowSearchLimit;
+}
+
 export async function listUserRows(
   db: Db,
   dialect: Dialect,
@@ -160,17 +183,29 @@ export async function listUserRows(
   const expr = sortExpression(sort);
   const op = sort.desc ? sql.raw('<') : sql.raw('>');
   const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  const broad = await isBroadSearch(db, dialect, filter);
   let query = db
     .selectFrom('users')
     .selectAll('users')
     .select(expr.as('sort_value'))
-    .where((eb) => eb.and(filterConditions(eb, dialect, filter)));
+    .where((eb) => eb.and(filterConditions(eb, dialect, filter, broad)));
   if (cursor) {
     const value = String(cursor.value ?? '');
-    query = query.where(sql<SqlBool>`(${expr} ${op} ${value} OR (${expr} = ${value} AND users.id ${op} ${cursor.id}))`);
+    // A row-value comparison, so both dialects seek the (sort column, id) index instead of scanning up to the cursor.
+    query = query.where(sql<SqlBool>`(${expr}, users.id) ${op} (${value}, ${cursor.id})`);
   }
   const rows = await query.orderBy(sql`${expr} ${dir}`).orderBy(sql`users.id ${dir}`).limit(limit).execute();
   return { rows, sortValues: rows.map((r) => String((r as { sort_value: unknown }).sort_value ?? '')) };
+}
+
+/** Ids of the groups `group` names, by id or by name (case-insensitive). */
+export async function groupIdsNamed(db: Db, group: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('groups')
+    .select('id')
+    .where((w) => w.or([w('id', '=', group), w('name_key', '=', group.toLowerCase())]))
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** Counts matches exactly up to `exactCountLimit`; past that reports the limit as a lower bound. */
@@ -179,16 +214,36 @@ export async function countUsers(
   dialect: Dialect,
   filter: UserFilter,
 ): Promise<{ total: number; exact: boolean }> {
-  const inner = db
-    .selectFrom('users')
-    .select(sql`1`.as('one'))
-    .where((eb) => eb.and(filterConditions(eb, dialect, filter)))
-    .limit(exactCountLimit + 1);
-  const row = await db
-    .selectFrom(inner.as('matches'))
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const n = Number(row.n);
+  const only = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '');
+  const onlyGroup = filter.groupIds !== undefined && only.every(([k]) => k === 'group' || k === 'groupIds');
+  const terms = searchTerms(filter.q);
+  const onlyFts =
+    dialect === 'sqlite' &&
+    terms.length > 0 &&
+    terms.every((t) => [...t].length >= 3) &&
+    only.every(([k]) => k === 'q');
+  // Only a group or only a trigram search: count from that index alone (every member or indexed row is a user),
+  // without reading a user row per match.
+  const inner = onlyGroup
+    ? db
+        .selectFrom('group_members')
+        .select('group_members.user_id')
+        .distinct()
+        .where('group_members.group_id', 'in', [...(filter.groupIds ?? []), ''])
+        .limit(exactCountLimit + 1)
+    : onlyFts
+      ? db
+          .selectFrom(sql`users_fts`.as('users_fts'))
+          .select(sql`1`.as('one'))
+          .where(sql<SqlBool>`users_fts MATCH ${ftsMatch(terms)}`)
+          .limit(exactCountLimit + 1)
+      : db
+          .selectFrom('users')
+          .select(sql`1`.as('one'))
+          .where((eb) => eb.and(filterConditions(eb, dialect, filter)))
+          .limit(exactCountLimit + 1);
+  const result = await sql<{ n: string | number }>`SELECT COUNT(*) AS n FROM (${inner}) AS matches`.execute(db);
+  const n = Number(result.rows[0]?.n ?? 0);
   return n > exactCountLimit ? { total: exactCountLimit, exact: false } : { total: n, exact: true };
 }
 
