@@ -8,8 +8,12 @@
  */
 import { pbkdf2, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import bcrypt from 'bcryptjs';
+import type BcryptJs from 'bcryptjs';
+import { lazyRequire } from '../lazy-require.ts';
 import { registerForeignHashVerifier } from './passwords.ts';
+
+/** Loaded at the first imported bcrypt hash verified, not at start (footprint). */
+const bcrypt = lazyRequire<typeof BcryptJs>('bcryptjs');
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -27,7 +31,7 @@ export const foreignHashFormats = [
   {
     name: 'bcrypt',
     matches: (h: string) => /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/.test(h),
-    verify: (h: string, password: string) => bcrypt.compare(password, h),
+    verify: (h: string, password: string) => bcrypt().compare(password, h),
   },
   {
     name: 'django-pbkdf2-sha256',

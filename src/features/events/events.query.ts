@@ -1,13 +1,17 @@
 /** The audit trail's read side: filtered cursor pages, per-user views, JSON Lines and CSV export, retention. */
-import { stringify } from 'csv-stringify/sync';
+import type * as CsvStringify from 'csv-stringify/sync';
 import { type Clock, iso } from '../../clock.ts';
 import type { Db, EventsTable } from '../../db/database.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
+import { lazyRequire } from '../../lazy-require.ts';
 import type { Caller } from '../access/caller.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import type { EventDto, ListEventsQuery } from './events.schema.ts';
 import { deleteEventsBefore, type EventFilter, iterateEventRows, listEventRows } from './events.store.ts';
+
+/** Loaded at the first CSV export, not at start (footprint). */
+const csv = lazyRequire<typeof CsvStringify>('csv-stringify/sync');
 
 export function toEventDto(row: EventsTable): EventDto {
   return {
@@ -80,12 +84,12 @@ export class EventsQueryService {
 
   /** Yields the export line by line: JSON Lines, or CSV with a header row. */
   async *export(filter: EventFilter, format: 'jsonl' | 'csv'): AsyncGenerator<string> {
-    if (format === 'csv') yield stringify([csvColumns]);
+    if (format === 'csv') yield csv().stringify([csvColumns]);
     for await (const row of iterateEventRows(this.db, filter)) {
       const e = toEventDto(row);
       if (format === 'jsonl') yield `${JSON.stringify(e)}\n`;
       else
-        yield stringify([
+        yield csv().stringify([
           [
             e.id,
             e.at,

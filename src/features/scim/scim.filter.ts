@@ -5,11 +5,16 @@
  * operator or value type is a 400 invalidFilter, never a filter that matches everything.
  */
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
-import { type Filter, parse } from 'scim2-parse-filter';
+import type * as Scim2ParseFilter from 'scim2-parse-filter';
+import type { Filter } from 'scim2-parse-filter';
 import { escapeLike } from '../../db/dialect.ts';
+import { lazyRequire } from '../../lazy-require.ts';
 import { invalidFilter } from './scim.errors.ts';
 
 type Expr = RawBuilder<SqlBool>;
+
+/** Loaded at the first SCIM filter, not at start (footprint). */
+const scimFilterParser = lazyRequire<typeof Scim2ParseFilter>('scim2-parse-filter');
 
 /** How a filterable attribute maps to SQL. `key` columns are stored NFKC-lower-cased (username_key, email_key). */
 export type AttrSpec =
@@ -31,7 +36,7 @@ const never: Expr = sql<SqlBool>`1 = 0`;
 export function parseFilter(text: string): Filter {
   if (text.length > maxFilterLength) throw invalidFilter(`The filter is longer than ${maxFilterLength} characters`);
   try {
-    return parse(text);
+    return scimFilterParser().parse(text);
   } catch (error) {
     // Entra ID sends `emails[type eq "work"].value eq "x"`, which the parser lacks: retry it as the equivalent
     // `emails[type eq "work" and value eq "x"]`. The rewrite only regroups; the parser still judges the result.
@@ -41,7 +46,7 @@ export function parseFilter(text: string): Filter {
     );
     if (rewritten !== text) {
       try {
-        return parse(rewritten);
+        return scimFilterParser().parse(rewritten);
       } catch {
         // fall through: report the original error
       }

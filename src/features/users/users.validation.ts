@@ -1,7 +1,11 @@
 /** Rules a user's fields follow whatever door they come through: lengths from settings, E.164 phones, unique keys. */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type * as LibPhoneNumber from 'libphonenumber-js/max';
 import { fieldError } from '../../errors.ts';
+import { lazyRequire } from '../../lazy-require.ts';
 import type { Settings } from '../settings/settings.schema.ts';
+
+/** Its full metadata (a few MB once loaded) is needed only when a phone number is checked, not at start. */
+const libphonenumber = lazyRequire<typeof LibPhoneNumber>('libphonenumber-js/max');
 
 /** The case-insensitive key of a username or email (NFKC + lower case). */
 export function loginKey(value: string): string {
@@ -26,7 +30,7 @@ export function normalizePhone(raw: string | null | undefined): string | null | 
   if (raw === undefined || raw === null) return raw;
   const trimmed = raw.trim();
   if (trimmed === '') return null;
-  const parsed = parsePhoneNumberFromString(trimmed);
+  const parsed = libphonenumber().parsePhoneNumberFromString(trimmed);
   if (!parsed?.isValid()) {
     throw fieldError('phone', 'must be a valid phone number in international format, such as +41 44 668 18 00');
   }
