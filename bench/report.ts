@@ -67,8 +67,15 @@ function rows(r: Any): string[][] {
       label === 'SQLite' ? '≥ 30,000' : '',
       label === 'SQLite' ? (d.import.usersPerSec >= 30000 ? 'met' : 'missed') : '',
     ]);
+    if (d.import.peakRssMb !== undefined)
+      out.push([
+        `${label}: import peak RSS (MB, the importing process)`,
+        fmt(d.import.peakRssMb),
+        label === 'SQLite' ? '< 400' : '',
+        label === 'SQLite' ? (d.import.peakRssMb < 400 ? 'met' : 'missed') : '',
+      ]);
     out.push([
-      `${label}: export users/s`,
+      `${label}: export users/s (slower of CSV and JSON)`,
       fmt(d.export.usersPerSec),
       '≥ 100,000',
       d.export.usersPerSec >= 100000 ? 'met' : 'missed',

@@ -57,7 +57,9 @@ const cases: Record<string, () => Promise<unknown>> = {
   directorySqlite: () => withGatehouse({}, (gh) => directoryBench(gh, sizes.directoryUsers, sizes.samples)),
   directoryPostgres: () =>
     withPgDatabase((url) =>
-      withGatehouse({ GATEHOUSE_DATABASE_URL: url }, (gh) => directoryBench(gh, sizes.directoryUsers, sizes.samples)),
+      withGatehouse({ GATEHOUSE_DATABASE_URL: url }, (gh) =>
+        directoryBench(gh, sizes.directoryUsers, sizes.samples, { GATEHOUSE_DATABASE_URL: url }),
+      ),
     ),
   peer: () => peerBench(sizes),
 };
