@@ -198,6 +198,19 @@ export async function listUserRows(
   return { rows, sortValues: rows.map((r) => String((r as { sort_value: unknown }).sort_value ?? '')) };
 }
 
+const filterKeys = [
+  'q',
+  'status',
+  'type',
+  'path',
+  'group',
+  'groupIds',
+  'role',
+  'roleGroupIds',
+  'organization',
+  'organizationScope',
+] as const satisfies readonly (keyof UserFilter)[];
+
 /** Ids of the groups `group` names, by id or by name (case-insensitive). */
 export async function groupIdsNamed(db: Db, group: string): Promise<string[]> {
   const rows = await db
@@ -214,7 +227,8 @@ export async function countUsers(
   dialect: Dialect,
   filter: UserFilter,
 ): Promise<{ total: number; exact: boolean }> {
-  const only = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '');
+  // The filters in force (the list's query object also carries sort, limit and cursor: not filters).
+  const only = filterKeys.filter((k) => filter[k] !== undefined && filter[k] !== '').map((k) => [k] as const);
   const onlyGroup = filter.groupIds !== undefined && only.every(([k]) => k === 'group' || k === 'groupIds');
   const terms = searchTerms(filter.q);
   const onlyFts =
