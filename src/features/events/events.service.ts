@@ -69,22 +69,6 @@ export async function recordEvent(db: Db, clock: Clock, actor: Actor, event: Eve
   dataChanged();
 }
 
-/** Events per INSERT: 12 columns each, far below either database's bound-parameter limit. */
-const eventsPerInsert = 1000;
-
-/** Many events of one actor at once (a bulk import's batch), in the caller's transaction, as recordEvent would. */
-export async function recordEvents(db: Db, clock: Clock, actor: Actor, events: EventInput[]): Promise<void> {
-  const now = clock.now();
-  const rows = events.map((event) => eventRow(now, actor, event));
-  for (let i = 0; i < rows.length; i += eventsPerInsert) {
-    await db
-      .insertInto('events')
-      .values(rows.slice(i, i + eventsPerInsert))
-      .execute();
-  }
-  if (rows.length > 0) dataChanged();
-}
-
 /** Whether such an event was recorded after `since`: for features that pace an action (one recovery mail a minute). */
 export function recordedSince(
   db: Db,
