@@ -28,14 +28,26 @@ export function ftsMatch(terms: string[]): string {
 }
 
 /**
- * `broad`: the terms match so many users that reading every candidate from the index and sorting them costs more
- * than walking the sort index and testing each row's search text (matches are dense, so a page fills fast).
+ * `candidates` (SQLite): `'broad'` when the terms match so many users that reading every candidate from the index
+ * and sorting them costs more than walking the sort index and testing each row's search text (matches are dense,
+ * so a page fills fast); else the rowids the trigram index already gave for the long terms, so it is not asked twice.
  */
-export function searchCondition(dialect: Dialect, terms: string[], broad = false): Expression<SqlBool>[] {
+export function searchCondition(
+  dialect: Dialect,
+  terms: string[],
+  candidates?: 'broad' | number[],
+): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];
+  const broad = candidates === 'broad';
   const long = broad ? [] : terms.filter((t) => [...t].length >= 3);
   const short = broad ? terms : terms.filter((t) => [...t].length < 3);
-  if (dialect === 'sqlite' && long.length > 0) {
+  if (dialect === 'sqlite' && Array.isArray(candidates)) {
+    conditions.push(
+      candidates.length === 0
+        ? sql<SqlBool>`1 = 0`
+        : sql<SqlBool>`users.rowid IN (${sql.join(candidates.map((id) => sql.lit(id)))})`,
+    );
+  } else if (dialect === 'sqlite' && long.length > 0) {
     const match = ftsMatch(long);
     conditions.push(sql<SqlBool>`users.rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ${match})`);
   }

@@ -53,8 +53,8 @@ export type UserSort = {
 
 type Eb = ExpressionBuilder<Database, 'users'>;
 
-function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter, broadSearch = false) {
-  const c = [...searchCondition(dialect, searchTerms(filter.q), broadSearch)];
+function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter, candidates?: 'broad' | number[]) {
+  const c = [...searchCondition(dialect, searchTerms(filter.q), candidates)];
   if (filter.status) c.push(eb('users.status', '=', filter.status));
   if (filter.type) c.push(eb('users.type', '=', filter.type));
   if (filter.path) {
@@ -164,12 +164,13 @@ function sortExpression(sort: UserSort) {
 /** Past this many trigram candidates, a SQLite search walks the sort index instead (see `searchCondition`). */
 const narrowSearchLimit = 2000;
 
-async function isBroadSearch(db: Db, dialect: Dialect, filter: UserFilter): Promise<boolean> {
+/** SQLite: the trigram candidates of the long terms, up to `narrowSearchLimit`, or `'broad'` past it. */
+async function searchCandidates(db: Db, dialect: Dialect, filter: UserFilter): Promise<'broad' | number[] | undefined> {
   const long = searchTerms(filter.q).filter((t) => [...t].length >= 3);
-  if (dialect !== 'sqlite' || long.length === 0) return false;
-  const result = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM (SELECT 1 FROM users_fts
-    WHERE users_fts MATCH ${ftsMatch(long)} LIMIT ${narrowSearchLimit + 1}) AS candidates`.execute(db);
-  return Number(result.rows[0]?.n ?? 0) > narrowSearchLimit;
+  if (dialect !== 'sqlite' || long.length === 0) return undefined;
+  const result = await sql<{ rowid: number }>`SELECT rowid FROM users_fts
+    WHERE users_fts MATCH ${ftsMatch(long)} LIMIT ${narrowSearchLimit + 1}`.execute(db);
+  return result.rows.length > narrowSearchLimit ? 'broad' : result.rows.map((r) => Number(r.rowid));
 }
 
 export async function listUserRows(
@@ -183,12 +184,12 @@ export async function listUserRows(
   const expr = sortExpression(sort);
   const op = sort.desc ? sql.raw('<') : sql.raw('>');
   const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
-  const broad = await isBroadSearch(db, dialect, filter);
+  const candidates = await searchCandidates(db, dialect, filter);
   let query = db
     .selectFrom('users')
     .selectAll('users')
     .select(expr.as('sort_value'))
-    .where((eb) => eb.and(filterConditions(eb, dialect, filter, broad)));
+    .where((eb) => eb.and(filterConditions(eb, dialect, filter, candidates)));
   if (cursor) {
     const value = String(cursor.value ?? '');
     // A row-value comparison, so both dialects seek the (sort column, id) index instead of scanning up to the cursor.
