@@ -3,6 +3,7 @@
  * PostgreSQL (where requests really run side by side on several connections): for every kind of one-time token
  * or code, 50 parallel redemptions give exactly one success and 49 refusals, never a 500. Afterwards every secret
  * the run handed out or typed is searched for in every log line and audit event of the process (ASVS 16.2.5).
+ * Parallel brute force too: 200 wrong passwords at once check at most the lockout threshold (ASVS 6.3.1).
  */
 import assert from 'node:assert/strict';
 import { randomBytes, randomInt } from 'node:crypto';
@@ -23,7 +24,7 @@ for (const dialect of testDialects()) {
   describe(`robustness: 50-way redemption of every single-use secret [${dialect}]`, () => {
     let rig: Rig;
     const canaries = new Canaries();
-    const figures: Record<string, Outcome> = {};
+    const figures: Record<string, Outcome | Record<string, unknown>> = {};
     before(async () => {
       // trace: the most the process can log, so the canary search reads everything it would ever write.
       rig = await startRig(dialect, { GATEHOUSE_LOG_LEVEL: 'trace' });
@@ -225,6 +226,25 @@ for (const dialect of testDialects()) {
       assert.notEqual(code, verifyCode);
       canaries.add('SMS code', code);
       await race('smsSignIn', () => rig.call('POST', '/api/auth/mfa', '', { mfaToken: pending, method: 'sms', code }));
+    });
+
+    test('ASVS 6.3.1 (Zitadel GHSA-7h8m-vrxx-vr4m, Keycloak #31726): 200 parallel wrong passwords record at most the limit', async () => {
+      const m = await member();
+      const { lockoutThreshold } = (await rig.call('GET', '/api/admin/settings', rig.admin)).body as {
+        lockoutThreshold: number;
+      };
+      const guesses = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          rig.call('POST', '/api/auth/login', '', { username: m.username, password: `guess-${marker}-${i}` }),
+        ),
+      );
+      const statuses: Record<string, number> = {};
+      for (const g of guesses) statuses[g.status] = (statuses[g.status] ?? 0) + 1;
+      figures.bruteForce = { passwordsChecked: statuses[401] ?? 0, lockoutThreshold, statuses };
+      assert.ok((statuses[401] ?? 0) <= lockoutThreshold, `failures checked: ${JSON.stringify(statuses)}`);
+      assert.equal((statuses[401] ?? 0) + (statuses[429] ?? 0), 200, JSON.stringify(statuses));
+      const right = await rig.call('POST', '/api/auth/login', '', { username: m.username, password: m.password });
+      assert.equal(right.status, 429, 'the lock engaged: the right password is refused too');
     });
 
     test('ASVS 16.2.5: no secret of this run is in any log line or audit event', async () => {
