@@ -28,15 +28,20 @@ export function ftsMatch(terms: string[]): string {
 }
 
 /**
- * `candidates` (SQLite): `'broad'` when the terms match so many users that reading every candidate from the index
+ * `candidates`: `'broad'` when the terms match so many users that reading every candidate from the index
  * and sorting them costs more than walking the sort index and testing each row's search text (matches are dense,
- * so a page fills fast); else the rowids the trigram index already gave for the long terms, so it is not asked twice.
+ * so a page fills fast); else the rows the trigram index already gave (SQLite rowids for the long terms, PostgreSQL
+ * ids for all terms), so it is not asked twice and the page sorts only those.
  */
 export function searchCondition(
   dialect: Dialect,
   terms: string[],
-  candidates?: 'broad' | number[],
+  candidates?: 'broad' | number[] | string[],
 ): Expression<SqlBool>[] {
+  if (dialect === 'postgres' && Array.isArray(candidates)) {
+    const ids = candidates.map(String);
+    return [ids.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`users.id IN (${sql.join(ids)})`];
+  }
   const conditions: Expression<SqlBool>[] = [];
   const broad = candidates === 'broad';
   const long = broad ? [] : terms.filter((t) => [...t].length >= 3);
@@ -45,7 +50,7 @@ export function searchCondition(
     conditions.push(
       candidates.length === 0
         ? sql<SqlBool>`1 = 0`
-        : sql<SqlBool>`users.rowid IN (${sql.join(candidates.map((id) => sql.lit(id)))})`,
+        : sql<SqlBool>`users.rowid IN (${sql.join(candidates.map((id) => sql.lit(Number(id))))})`,
     );
   } else if (dialect === 'sqlite' && long.length > 0) {
     const match = ftsMatch(long);

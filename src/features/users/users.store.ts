@@ -53,7 +53,7 @@ export type UserSort = {
 
 type Eb = ExpressionBuilder<Database, 'users'>;
 
-function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter, candidates?: 'broad' | number[]) {
+function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter, candidates?: 'broad' | number[] | string[]) {
   const c = [...searchCondition(dialect, searchTerms(filter.q), candidates)];
   if (filter.status) c.push(eb('users.status', '=', filter.status));
   if (filter.type) c.push(eb('users.type', '=', filter.type));
@@ -164,13 +164,31 @@ function sortExpression(sort: UserSort) {
 /** Past this many trigram candidates, a SQLite search walks the sort index instead (see `searchCondition`). */
 const narrowSearchLimit = 2000;
 
-/** SQLite: the trigram candidates of the long terms, up to `narrowSearchLimit`, or `'broad'` past it. */
-async function searchCandidates(db: Db, dialect: Dialect, filter: UserFilter): Promise<'broad' | number[] | undefined> {
-  const long = searchTerms(filter.q).filter((t) => [...t].length >= 3);
-  if (dialect !== 'sqlite' || long.length === 0) return undefined;
-  const result = await sql<{ rowid: number }>`SELECT rowid FROM users_fts
-    WHERE users_fts MATCH ${ftsMatch(long)} LIMIT ${narrowSearchLimit + 1}`.execute(db);
-  return result.rows.length > narrowSearchLimit ? 'broad' : result.rows.map((r) => Number(r.rowid));
+/**
+ * The trigram candidates of the search, up to `narrowSearchLimit`, or `'broad'` past it: SQLite the rowids of the
+ * long terms' FTS5 matches; PostgreSQL the ids matching every term when all can use pg_trgm.
+ */
+async function searchCandidates(
+  db: Db,
+  dialect: Dialect,
+  filter: UserFilter,
+): Promise<'broad' | number[] | string[] | undefined> {
+  const terms = searchTerms(filter.q);
+  const long = terms.filter((t) => [...t].length >= 3);
+  if (long.length === 0) return undefined;
+  if (dialect === 'sqlite') {
+    const result = await sql<{ rowid: number }>`SELECT rowid FROM users_fts
+      WHERE users_fts MATCH ${ftsMatch(long)} LIMIT ${narrowSearchLimit + 1}`.execute(db);
+    return result.rows.length > narrowSearchLimit ? 'broad' : result.rows.map((r) => Number(r.rowid));
+  }
+  if (long.length < terms.length) return undefined;
+  const rows = await db
+    .selectFrom('users')
+    .select('users.id')
+    .where((eb) => eb.and(searchCondition(dialect, terms)))
+    .limit(narrowSearchLimit + 1)
+    .execute();
+  return rows.length > narrowSearchLimit ? 'broad' : rows.map((r) => r.id);
 }
 
 export async function listUserRows(
