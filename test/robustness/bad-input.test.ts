@@ -50,7 +50,7 @@ describeBothDialects('robustness: hostile requests generated from the route sche
       }
       const after = await snapshot(db, dialect);
       const changed = Object.keys({ ...before, ...after }).filter((k) => k !== 'events' && before[k] !== after[k]);
-      recordFigures(`badInput.${dialect}`, {
+      await recordFigures(`badInput.${dialect}`, {
         requests: count,
         routes: targets.length,
         routesNotFuzzable: ops.filter((o) => !fuzzable(o)).map((o) => `${o.method} ${o.path}`),

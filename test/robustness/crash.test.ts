@@ -129,7 +129,11 @@ for (const dialect of testDialects()) {
       const final = await inspector.state('crash-');
       assert.equal(final.users.length, burst);
       assert.deepEqual(partialUsers(final, { group: true, role: true }), []);
-      recordFigures(`crash.burst.${dialect}`, { users: burst, presentAtKill: present, integrity: state.integrity });
+      await recordFigures(`crash.burst.${dialect}`, {
+        users: burst,
+        presentAtKill: present,
+        integrity: state.integrity,
+      });
     });
 
     test(`a ${importRows}-row CSV import killed mid-way: rows whole or absent, a re-run creates exactly the rest`, async () => {
@@ -165,7 +169,7 @@ for (const dialect of testDialects()) {
       const final = await inspector.state('imp');
       assert.equal(final.users.length, importRows);
       assert.deepEqual(partialUsers(final, { group: true }).slice(0, 5), []);
-      recordFigures(`crash.import.${dialect}`, {
+      await recordFigures(`crash.import.${dialect}`, {
         rows: importRows,
         presentAtKill: present,
         killedAfterMs: Math.round(killedAfterMs),

@@ -80,7 +80,7 @@ for (const trusted of [false, true]) {
     });
     after(async () => {
       await rig?.stop();
-      recordFigures('forgedHeaders', figures);
+      await recordFigures('forgedHeaders', figures);
     });
 
     test('ASVS 3.7.2 (Zitadel CVE-2025-64101, authentik CVE-2024-47070): no mailed or answered link follows the headers', async () => {

@@ -135,7 +135,7 @@ describe('robustness: mixed load against a real process', () => {
     const last = warm.at(-1) as Probe;
     const projectedGrowth = bytesPerRequest * (last.requests - first.requests);
     const total = latencies.length;
-    recordFigures('load', {
+    await recordFigures('load', {
       seconds,
       requests: total,
       perSecond: Math.round(total / seconds),

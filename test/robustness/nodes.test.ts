@@ -52,7 +52,7 @@ describe('robustness: two nodes on one PostgreSQL and Redis', () => {
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await c.end();
-    recordFigures('nodes', figures);
+    await recordFigures('nodes', figures);
   });
 
   async function member(prefix: string): Promise<{ id: string; token: string }> {

@@ -112,7 +112,7 @@ describe('robustness: security probes against a real process', () => {
       (i) => timed('/api/auth/login', { username: known[i], password: wrong }, 4 * i, 401),
       (i) => timed('/api/auth/login', { username: nobody(), password: wrong }, 4 * i + 1, 401),
     );
-    recordFigures('enumerationTiming.login', { samples, ...s, allowedGapsMs: allowedGaps(s) });
+    await recordFigures('enumerationTiming.login', { samples, ...s, allowedGapsMs: allowedGaps(s) });
     assertBounded('sign-in', s);
   });
 
@@ -121,7 +121,7 @@ describe('robustness: security probes against a real process', () => {
       (i) => timed('/api/auth/password/forgot', { login: `${known[i]}@example.test` }, 4 * i + 2, 202),
       (i) => timed('/api/auth/password/forgot', { login: `${nobody()}@example.test` }, 4 * i + 3, 202),
     );
-    recordFigures('enumerationTiming.forgotPassword', { samples, ...s, allowedGapsMs: allowedGaps(s) });
+    await recordFigures('enumerationTiming.forgotPassword', { samples, ...s, allowedGapsMs: allowedGaps(s) });
     assertBounded('forgot password', s);
   });
 
@@ -150,7 +150,7 @@ describe('robustness: security probes against a real process', () => {
     const lines = rig.gh.output.map((text, i) => ({ name: `log line ${i + 1}`, text }));
     const events = (await rig.events()).map((row, i) => ({ name: `event ${i + 1}`, text: JSON.stringify(row) }));
     const leaks = [...new Set(canaries.find([...lines, ...events]))];
-    recordFigures('canaries.probes', { logLines: lines.length, auditEvents: events.length, leaks: leaks.length });
+    await recordFigures('canaries.probes', { logLines: lines.length, auditEvents: events.length, leaks: leaks.length });
     assert.ok(lines.length > 0 && events.length > samples, 'the search read real output and the whole audit trail');
     assert.deepEqual(leaks.slice(0, 20), []);
   });

@@ -31,7 +31,7 @@ for (const dialect of testDialects()) {
     });
     after(async () => {
       await rig?.stop();
-      recordFigures(`races.${dialect}`, figures);
+      await recordFigures(`races.${dialect}`, figures);
     });
 
     const password = (label: string) => {
@@ -263,7 +263,7 @@ for (const dialect of testDialects()) {
         text: JSON.stringify(row),
       }));
       const leaks = canaries.find([...lines, ...rows]);
-      recordFigures(`canaries.${dialect}`, {
+      await recordFigures(`canaries.${dialect}`, {
         secrets: canaries.size,
         kinds: canaries.kinds(),
         logLines: lines.length,
