@@ -124,7 +124,7 @@ for (const trusted of [false, true]) {
       );
     });
 
-    test('ASVS 4.1.3: the forged address reaches the audit trail, sessions and logs only through a trusted proxy', async () => {
+    test('ASVS 4.1.3, 16.3.1: the forged address reaches the audit trail, sessions and logs only through a trusted proxy; cookie flags ignore it (ASVS 3.3.1)', async () => {
       const username = unique('ip');
       const id = await createMember(rig, { username, password });
       const plain = await send(rig, 'POST', '/api/auth/login', { body: { username, password } });

@@ -141,7 +141,7 @@ for (const dialect of testDialects()) {
       await signIn(m.username, passwords[won.index] as string);
     });
 
-    test('an email verification token: 50 parallel confirmations, one success', async () => {
+    test('ASVS 6.4.1: an email verification token: 50 parallel confirmations, one success (Keycloak CVE-2026-1035)', async () => {
       const m = await member();
       assert.equal((await rig.call('POST', '/api/me/email/verification', m.token)).status, 202);
       const token = await mailedToken(m.email);
@@ -152,7 +152,7 @@ for (const dialect of testDialects()) {
       );
     });
 
-    test('an email change token: 50 parallel confirmations, one change', async () => {
+    test('ASVS 6.4.1: an email change token: 50 parallel confirmations, one change (Keycloak CVE-2026-1035)', async () => {
       const m = await member();
       const next = `moved-${m.email}`;
       const asked = await rig.call('POST', '/api/me/email', m.token, { email: next, currentPassword: m.password });
@@ -185,7 +185,7 @@ for (const dialect of testDialects()) {
       assert.equal(left.recoveryCodesRemaining, won.index < recoveryCodes.length ? 9 : 10);
     });
 
-    test('ASVS 6.5.1: one TOTP code replayed by 50 parallel sign-ins is accepted once', async () => {
+    test('ASVS 6.5.1: one TOTP code replayed by 50 parallel sign-ins is accepted once (Keycloak CVE-2026-1035)', async () => {
       const m = await member();
       const { secret } = await enrolTotp(m);
       const pending = await Promise.all(Array.from({ length: parallel }, () => mfaToken(m.username, m.password)));
@@ -196,7 +196,7 @@ for (const dialect of testDialects()) {
       );
     });
 
-    test('ASVS 6.5.1: one recovery code used by 50 parallel sign-ins is accepted once', async () => {
+    test('ASVS 6.5.1: one recovery code used by 50 parallel sign-ins is accepted once (Keycloak CVE-2026-1035)', async () => {
       const m = await member();
       const { recoveryCodes } = await enrolTotp(m);
       const pending = await Promise.all(Array.from({ length: parallel }, () => mfaToken(m.username, m.password)));
