@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { api, benchAdmin, login, removeDir, type Served, spawnGatehouse } from '../../bench/lib/proc.ts';
 import { testPgServer } from '../harness.ts';
+import { forgetLoopbackCounters } from '../support/redis-counters.ts';
 import { recordFigures } from './support.ts';
 
 const dbName = `gh_nodes_${randomBytes(5).toString('hex')}`;
@@ -32,6 +33,8 @@ describe('robustness: two nodes on one PostgreSQL and Redis', () => {
   const server = new URL(testPgServer);
 
   before(async () => {
+    // Both nodes see the test client as 127.0.0.1: start from a clean address counter (test/support/redis-counters.ts).
+    await forgetLoopbackCounters();
     const c = new pg.Client({ connectionString: testPgServer });
     await c.connect();
     await c.query(`CREATE DATABASE ${dbName}`);
@@ -53,6 +56,7 @@ describe('robustness: two nodes on one PostgreSQL and Redis', () => {
     await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await c.end();
     await recordFigures('nodes', figures);
+    await forgetLoopbackCounters();
   });
 
   async function member(prefix: string): Promise<{ id: string; token: string }> {
