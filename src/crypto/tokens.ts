@@ -1,5 +1,20 @@
 /** Random tokens, their hashes, and constant-time comparison. Small pure functions, auditable at a glance. */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import crypto, { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/**
+ * One-shot SHA-256 (`crypto.hash`, Node 20.12+) where the runtime has it: it allocates no Hash object, whose native
+ * handle costs the garbage collector on every request of the session check; `createHash` on older runtimes.
+ */
+type OneShotHash = (algorithm: string, data: string | Buffer, outputEncoding?: 'hex' | 'buffer') => string | Buffer;
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
+
+function sha256Hex(data: string): string {
+  return oneShot ? (oneShot('sha256', data, 'hex') as string) : createHash('sha256').update(data, 'utf8').digest('hex');
+}
+
+function sha256(data: string): Buffer {
+  return oneShot ? (oneShot('sha256', data, 'buffer') as Buffer) : createHash('sha256').update(data, 'utf8').digest();
+}
 
 /** A URL-safe random token of `bytes` bytes (default 32 = 256 bits). */
 export function randomToken(bytes = 32): string {
@@ -8,14 +23,12 @@ export function randomToken(bytes = 32): string {
 
 /** SHA-256 hex of a token: tokens are stored only as this. High-entropy tokens need no slow hash. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256Hex(token);
 }
 
 /** Compares two strings in constant time by comparing their SHA-256 digests (equal length by construction). */
 export function safeEqual(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a, 'utf8').digest();
-  const db = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(da, db);
+  return timingSafeEqual(sha256(a), sha256(b));
 }
 
 /**

@@ -26,12 +26,14 @@ const touchIntervalMs = 30_000;
 const sessionCacheTtlMs = 500;
 
 type Found = { session: SessionRow; user: UserRow };
+/** A found session with its times parsed once when read, not on every request that presents it. */
+type Cached = Found & { expiresMs: number; lastSeenMs: number };
 
 export type Client = { ip: string | null; userAgent: string | null };
 
 export class SessionsService {
   /** token hash → the session and its user as last read; the checks of `validate` still run on every request. */
-  private readonly cache = new EpochCache<string, Found>({ ttlMs: sessionCacheTtlMs, maxEntries: 10_000 });
+  private readonly cache = new EpochCache<string, Cached>({ ttlMs: sessionCacheTtlMs, maxEntries: 10_000 });
 
   constructor(
     private readonly db: Db,
@@ -63,23 +65,34 @@ export class SessionsService {
     const tokenHash = hashToken(token);
     const found = this.cache.get(tokenHash) ?? (await this.read(tokenHash));
     if (!found) return undefined;
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     const { sessionIdleMinutes } = await this.settings.get();
-    const idleLimit = new Date(found.session.last_seen_at).getTime() + sessionIdleMinutes * 60_000;
-    if (iso(now) >= found.session.expires_at || now.getTime() >= idleLimit || found.user.status !== 'active') {
+    if (
+      now >= found.expiresMs ||
+      now >= found.lastSeenMs + sessionIdleMinutes * 60_000 ||
+      found.user.status !== 'active'
+    ) {
       return undefined;
     }
-    if (now.getTime() - new Date(found.session.last_seen_at).getTime() > touchIntervalMs) {
-      await touchSession(this.db, found.session.id, iso(now));
-      found.session.last_seen_at = iso(now);
+    if (now - found.lastSeenMs > touchIntervalMs) {
+      const seen = iso(new Date(now));
+      await touchSession(this.db, found.session.id, seen);
+      found.session.last_seen_at = seen;
+      found.lastSeenMs = now;
     }
     return found;
   }
 
-  private async read(tokenHash: string): Promise<Found | undefined> {
+  private async read(tokenHash: string): Promise<Cached | undefined> {
     const epoch = currentEpoch();
-    const found = await findSessionWithUser(this.db, tokenHash);
-    if (found) this.cache.set(tokenHash, found, epoch);
+    const row = await findSessionWithUser(this.db, tokenHash);
+    if (!row) return undefined;
+    const found: Cached = {
+      ...row,
+      expiresMs: new Date(row.session.expires_at).getTime(),
+      lastSeenMs: new Date(row.session.last_seen_at).getTime(),
+    };
+    this.cache.set(tokenHash, found, epoch);
     return found;
   }
 
