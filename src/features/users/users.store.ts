@@ -298,67 +298,58 @@ export type UserRelations = {
   apiKeyCounts: Map<string, number>;
 };
 
-function groupBy<T extends { user_id: string }, V>(rows: T[], map: (row: T) => V): Map<string, V[]> {
-  const out = new Map<string, V[]>();
-  for (const row of rows) out.set(row.user_id, [...(out.get(row.user_id) ?? []), map(row)]);
-  return out;
+/**
+ * Loads what a page of users shows beside its own columns in one query for the whole page: their roles, groups
+ * and organizations (by name) and their session and API key counts, as rows of one UNION ALL. One round trip
+ * instead of five matters on the sign-in path, which answers with the user (each query costs its building and
+ * compiling as well as its execution).
+ */
+export async function loadUserRelations(db: Db, ids: string[]): Promise<UserRelations> {
+  const relations: UserRelations = {
+    roles: new Map(),
+    groups: new Map(),
+    organizations: new Map(),
+    sessionCounts: new Map(),
+    apiKeyCounts: new Map(),
+  };
+  if (ids.length === 0) return relations;
+  const list = sql.join(ids);
+  const { rows } = await sql<RelationRow>`
+    SELECT 'role' AS kind, ur.user_id, r.id, r.name, CAST(NULL AS BIGINT) AS n
+      FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (${list})
+    UNION ALL
+    SELECT 'group', gm.user_id, g.id, g.name, NULL
+      FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.user_id IN (${list})
+    UNION ALL
+    SELECT 'organization', om.user_id, o.id, o.name, NULL
+      FROM organization_members om JOIN organizations o ON o.id = om.organization_id WHERE om.user_id IN (${list})
+    UNION ALL
+    SELECT 'sessions', user_id, NULL, NULL, COUNT(*) FROM sessions WHERE user_id IN (${list}) GROUP BY user_id
+    UNION ALL
+    SELECT 'api-keys', owner_id, NULL, NULL, COUNT(*) FROM api_keys WHERE owner_id IN (${list}) GROUP BY owner_id
+    ORDER BY kind, name`.execute(db);
+  const named = { role: relations.roles, group: relations.groups, organization: relations.organizations };
+  for (const row of rows) {
+    if (row.kind === 'sessions') relations.sessionCounts.set(row.user_id, Number(row.n));
+    else if (row.kind === 'api-keys') relations.apiKeyCounts.set(String(row.user_id), Number(row.n));
+    else {
+      const byUser = named[row.kind];
+      const ref = { id: String(row.id), name: String(row.name) };
+      const held = byUser.get(row.user_id);
+      if (held) held.push(ref);
+      else byUser.set(row.user_id, [ref]);
+    }
+  }
+  return relations;
 }
 
-/** Loads what a page of users shows beside its own columns, in a handful of queries for the whole page. */
-export async function loadUserRelations(db: Db, ids: string[]): Promise<UserRelations> {
-  if (ids.length === 0) {
-    return {
-      roles: new Map(),
-      groups: new Map(),
-      organizations: new Map(),
-      sessionCounts: new Map(),
-      apiKeyCounts: new Map(),
-    };
-  }
-  const [roles, groups, organizations, sessions, apiKeys] = await Promise.all([
-    db
-      .selectFrom('user_roles')
-      .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-      .select(['user_roles.user_id', 'roles.id', 'roles.name'])
-      .where('user_roles.user_id', 'in', ids)
-      .orderBy('roles.name')
-      .execute(),
-    db
-      .selectFrom('group_members')
-      .innerJoin('groups', 'groups.id', 'group_members.group_id')
-      .select(['group_members.user_id', 'groups.id', 'groups.name'])
-      .where('group_members.user_id', 'in', ids)
-      .orderBy('groups.name')
-      .execute(),
-    db
-      .selectFrom('organization_members')
-      .innerJoin('organizations', 'organizations.id', 'organization_members.organization_id')
-      .select(['organization_members.user_id', 'organizations.id', 'organizations.name'])
-      .where('organization_members.user_id', 'in', ids)
-      .orderBy('organizations.name')
-      .execute(),
-    db
-      .selectFrom('sessions')
-      .select(['user_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-      .where('user_id', 'in', ids)
-      .groupBy('user_id')
-      .execute(),
-    db
-      .selectFrom('api_keys')
-      .select(['owner_id as user_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-      .where('owner_id', 'in', ids)
-      .groupBy('owner_id')
-      .execute(),
-  ]);
-  const ref = (r: { id: string; name: string }) => ({ id: r.id, name: r.name });
-  return {
-    roles: groupBy(roles, ref),
-    groups: groupBy(groups, ref),
-    organizations: groupBy(organizations, ref),
-    sessionCounts: new Map(sessions.map((s) => [s.user_id, Number(s.n)])),
-    apiKeyCounts: new Map(apiKeys.map((s) => [String(s.user_id), Number(s.n)])),
-  };
-}
+type RelationRow = {
+  kind: 'role' | 'group' | 'organization' | 'sessions' | 'api-keys';
+  user_id: string;
+  id: string | null;
+  name: string | null;
+  n: string | number | null;
+};
 
 /** Organization ids a user belongs to (for delegated-admin checks). */
 export async function organizationIdsOf(db: Db, userId: string): Promise<string[]> {
