@@ -1,5 +1,5 @@
 /** SQL for users: the only place that reads and writes the users table. */
-import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type ExpressionBuilder, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
 import { ftsMatch, searchCondition, searchTerms } from './users.search.ts';
@@ -191,6 +191,8 @@ async function searchCandidates(
   return rows.length > narrowSearchLimit ? 'broad' : rows.map((r) => r.id);
 }
 
+type PageRows = { rows: UserRow[]; sortValues: string[] };
+
 export async function listUserRows(
   db: Db,
   dialect: Dialect,
@@ -198,23 +200,103 @@ export async function listUserRows(
   sort: UserSort,
   limit: number,
   cursor: Cursor | undefined,
-): Promise<{ rows: UserRow[]; sortValues: string[] }> {
-  const expr = sortExpression(sort);
-  const op = sort.desc ? sql.raw('<') : sql.raw('>');
-  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+): Promise<PageRows> {
   const candidates = await searchCandidates(db, dialect, filter);
+  if (dialect === 'sqlite' && candidates === 'broad') {
+    const walked = await walkSortOrder(db, filter, sort, limit, cursor);
+    return walked.rows.length === limit ? walked : sortTrigramMatches(db, filter, sort, limit, cursor);
+  }
+  const rows = await pageQuery(db, dialect, filter, sort, cursor, candidates).limit(limit).execute();
+  return pageRows(rows);
+}
+
+/** The rows of a page in sort order (ties broken by id), after the cursor, without a limit. */
+function pageQuery(
+  db: Db,
+  dialect: Dialect,
+  filter: UserFilter,
+  sort: UserSort,
+  cursor: Cursor | undefined,
+  candidates?: 'broad' | number[] | string[],
+) {
+  const expr = sortExpression(sort);
+  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
   let query = db
     .selectFrom('users')
     .selectAll('users')
     .select(expr.as('sort_value'))
     .where((eb) => eb.and(filterConditions(eb, dialect, filter, candidates)));
-  if (cursor) {
-    const value = String(cursor.value ?? '');
-    // A row-value comparison, so both dialects seek the (sort column, id) index instead of scanning up to the cursor.
-    query = query.where(sql<SqlBool>`(${expr}, users.id) ${op} (${value}, ${cursor.id})`);
-  }
-  const rows = await query.orderBy(sql`${expr} ${dir}`).orderBy(sql`users.id ${dir}`).limit(limit).execute();
-  return { rows, sortValues: rows.map((r) => String((r as { sort_value: unknown }).sort_value ?? '')) };
+  if (cursor) query = query.where(cursorCondition(sort, cursor));
+  return query.orderBy(sql`${expr} ${dir}`).orderBy(sql`users.id ${dir}`);
+}
+
+/** A row-value comparison, so both dialects seek the (sort column, id) index instead of scanning up to the cursor. */
+function cursorCondition(sort: UserSort, cursor: Cursor) {
+  const op = sort.desc ? sql.raw('<') : sql.raw('>');
+  return sql<SqlBool>`(${sortExpression(sort)}, users.id) ${op} (${String(cursor.value ?? '')}, ${cursor.id})`;
+}
+
+type SortedRow = UserRow & { sort_value: unknown };
+
+function pageRows(rows: SortedRow[]): PageRows {
+  return { rows, sortValues: rows.map((r) => String(r.sort_value ?? '')) };
+}
+
+/**
+ * How many rows of the sort order a broad SQLite search reads for its page before it sorts the trigram matches
+ * instead: enough for any term matching 1 user in 40 near the top of the order (~2 ms at 1,000,000 users), while a
+ * term whose many matches all sit far down the order (`user12`: 11,111 users, none among the newest 870,000) no
+ * longer walks most of the table (~600 ms).
+ */
+const broadWalkRows = 2000;
+
+/** The page among the next `broadWalkRows` rows of the sort order; complete only when it holds `limit` rows. */
+async function walkSortOrder(
+  db: Db,
+  filter: UserFilter,
+  sort: UserSort,
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<PageRows> {
+  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  const window = pageQuery(db, 'sqlite', { ...filter, q: undefined }, sort, cursor).limit(broadWalkRows);
+  const terms = searchCondition('sqlite', searchTerms(filter.q), 'broad');
+  // The window is a co-routine read in order, so the outer LIMIT stops the walk at the page's last match.
+  const { rows } = await sql<SortedRow>`SELECT * FROM (${window}) AS users WHERE ${sql.join(terms, sql` AND `)}
+    ORDER BY users.sort_value ${dir}, users.id ${dir} LIMIT ${limit}`.execute(db);
+  return pageRows(rows);
+}
+
+/**
+ * The page from the trigram matches themselves: every match read by rowid (CROSS JOIN makes SQLite start from the
+ * FTS5 index rather than from a filter's index), the page's rowids sorted out, then only those rows read whole.
+ */
+async function sortTrigramMatches(
+  db: Db,
+  filter: UserFilter,
+  sort: UserSort,
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<PageRows> {
+  const expr = sortExpression(sort);
+  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  const eb = expressionBuilder<Database, 'users'>();
+  const terms = searchTerms(filter.q);
+  const long = terms.filter((t) => [...t].length >= 3);
+  const conditions = [
+    ...filterConditions(eb, 'sqlite', { ...filter, q: undefined }),
+    ...searchCondition(
+      'sqlite',
+      terms.filter((t) => [...t].length < 3),
+    ),
+  ];
+  if (cursor) conditions.push(cursorCondition(sort, cursor));
+  const { rows } = await sql<SortedRow>`SELECT users.*, ${expr} AS sort_value FROM users WHERE users.rowid IN (
+      SELECT users.rowid FROM users_fts CROSS JOIN users ON users.rowid = users_fts.rowid
+      WHERE users_fts MATCH ${ftsMatch(long)} AND ${eb.and(conditions)}
+      ORDER BY ${expr} ${dir}, users.id ${dir} LIMIT ${limit})
+    ORDER BY ${expr} ${dir}, users.id ${dir}`.execute(db);
+  return pageRows(rows);
 }
 
 const filterKeys = [
