@@ -202,9 +202,12 @@ export async function listUserRows(
   cursor: Cursor | undefined,
 ): Promise<PageRows> {
   const candidates = await searchCandidates(db, dialect, filter);
-  if (dialect === 'sqlite' && candidates === 'broad') {
-    const walked = await walkSortOrder(db, filter, sort, limit, cursor);
-    return walked.rows.length === limit ? walked : sortTrigramMatches(db, filter, sort, limit, cursor);
+  if (candidates === 'broad') {
+    const walked = await walkSortOrder(db, dialect, filter, sort, limit, cursor);
+    if (walked.rows.length === limit) return walked;
+    return dialect === 'sqlite'
+      ? sortTrigramMatches(db, filter, sort, limit, cursor)
+      : sortLikeMatches(db, filter, sort, limit, cursor);
   }
   const rows = await pageQuery(db, dialect, filter, sort, cursor, candidates).limit(limit).execute();
   return pageRows(rows);
@@ -243,25 +246,27 @@ function pageRows(rows: SortedRow[]): PageRows {
 }
 
 /**
- * How many rows of the sort order a broad SQLite search reads for its page before it sorts the trigram matches
- * instead: enough for any term matching 1 user in 40 near the top of the order (~2 ms at 1,000,000 users), while a
- * term whose many matches all sit far down the order (`user12`: 11,111 users, none among the newest 870,000) no
- * longer walks most of the table (~600 ms).
+ * How many rows of the sort order a broad search reads for its page before it sorts the trigram matches instead:
+ * enough for any term matching 1 user in 40 near the top of the order (~2 ms at 1,000,000 users), while a term
+ * whose many matches all sit far down the order (`user12`: 11,111 users, none among the newest 870,000) no longer
+ * walks most of the table (~600 ms on SQLite, ~700 ms on PostgreSQL).
  */
 const broadWalkRows = 2000;
 
 /** The page among the next `broadWalkRows` rows of the sort order; complete only when it holds `limit` rows. */
 async function walkSortOrder(
   db: Db,
+  dialect: Dialect,
   filter: UserFilter,
   sort: UserSort,
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<PageRows> {
   const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
-  const window = pageQuery(db, 'sqlite', { ...filter, q: undefined }, sort, cursor).limit(broadWalkRows);
-  const terms = searchCondition('sqlite', searchTerms(filter.q), 'broad');
-  // The window is a co-routine read in order, so the outer LIMIT stops the walk at the page's last match.
+  const window = pageQuery(db, dialect, { ...filter, q: undefined }, sort, cursor).limit(broadWalkRows);
+  const terms = searchCondition(dialect, searchTerms(filter.q), 'broad');
+  // The window is read in order (a co-routine on SQLite, a Limit over the index scan on PostgreSQL), so the outer
+  // LIMIT stops the walk at the page's last match.
   const { rows } = await sql<SortedRow>`SELECT * FROM (${window}) AS users WHERE ${sql.join(terms, sql` AND `)}
     ORDER BY users.sort_value ${dir}, users.id ${dir} LIMIT ${limit}`.execute(db);
   return pageRows(rows);
@@ -296,6 +301,34 @@ async function sortTrigramMatches(
       WHERE users_fts MATCH ${ftsMatch(long)} AND ${eb.and(conditions)}
       ORDER BY ${expr} ${dir}, users.id ${dir} LIMIT ${limit})
     ORDER BY ${expr} ${dir}, users.id ${dir}`.execute(db);
+  return pageRows(rows);
+}
+
+/**
+ * PostgreSQL's fallback: the matches come from the pg_trgm index as a bitmap scan (a MATERIALIZED CTE has no order
+ * for the planner to walk an index for), only their ids and sort values are sorted, then the page's rows are read.
+ */
+async function sortLikeMatches(
+  db: Db,
+  filter: UserFilter,
+  sort: UserSort,
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<PageRows> {
+  const expr = sortExpression(sort);
+  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  const eb = expressionBuilder<Database, 'users'>();
+  const conditions = [
+    ...filterConditions(eb, 'postgres', { ...filter, q: undefined }),
+    ...searchCondition('postgres', searchTerms(filter.q), 'broad'),
+  ];
+  if (cursor) conditions.push(cursorCondition(sort, cursor));
+  const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
+      SELECT users.id, ${expr} AS sort_value FROM users WHERE ${eb.and(conditions)})
+    SELECT users.*, page.sort_value FROM users JOIN (
+      SELECT id, sort_value FROM matches ORDER BY sort_value ${dir}, id ${dir} LIMIT ${limit}) AS page
+    ON page.id = users.id
+    ORDER BY page.sort_value ${dir}, users.id ${dir}`.execute(db);
   return pageRows(rows);
 }
 
