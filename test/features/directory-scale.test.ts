@@ -1,7 +1,7 @@
 /**
- * The user list's fast paths answer like the plain query: a search matching more users than the SQLite trigram
- * candidate bound (it then walks the sort index), a group filter and its count read from group_members, and
- * cursor pages over rows sharing a sort value.
+ * The user list's fast paths answer like the plain query: a search matching more users than the trigram
+ * candidate bound (it walks up to 2,000 rows of the sort order, then sorts the matches), a group filter and its
+ * count read from group_members, and cursor pages over rows sharing a sort value.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
