@@ -1,13 +1,15 @@
 // `prestart`: bundles the server (src/main.ts) into dist/server/main.js when the bundle is missing or older than
 // any source, else does nothing. Node then starts plain JavaScript: no TypeScript loader, no transform at start
-// (docs/decisions/0002). Tests and the CLI still run src/ through tsx.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// (docs/decisions/0002). The `gatehouse` command does the same for src/cli/main.ts (bin/gatehouse.js); tests still
+// run src/ through tsx.
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const serverBundle = join(root, 'dist/server/main.js');
+export const cliBundle = join(root, 'dist/cli/main.js');
 const sources = [join(root, 'src'), join(root, 'package.json'), join(root, 'package-lock.json')];
 
 /** Newest modification time under a file or directory, in ms. */
@@ -17,15 +19,24 @@ function newest(path) {
   return readdirSync(path).reduce((max, name) => Math.max(max, newest(join(path, name))), stat.mtimeMs);
 }
 
-export function serverBundleIsFresh() {
-  const builtAt = existsSync(serverBundle) ? statSync(serverBundle).mtimeMs : 0;
+export function bundleIsFresh(bundle) {
+  const builtAt = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
   return builtAt >= Math.max(...sources.filter(existsSync).map(newest));
 }
 
-export async function buildServer() {
-  await build({
-    entryPoints: [join(root, 'src/main.ts')],
-    outfile: serverBundle,
+export const serverBundleIsFresh = () => bundleIsFresh(serverBundle);
+export const buildServer = () => bundle(join(root, 'src/main.ts'), serverBundle);
+export const buildCli = () => bundle(join(root, 'src/cli/main.ts'), cliBundle);
+
+/**
+ * Writes the bundle under a temporary name and renames it into place: several processes may build at once (test
+ * files each run the CLI), and a rename is atomic, so none ever loads a half-written file.
+ */
+async function bundle(entry, outfile) {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -50,6 +61,13 @@ export async function buildServer() {
     sourcemap: true,
     logLevel: 'warning',
   });
+  mkdirSync(dirname(outfile), { recursive: true });
+  // The map first: a process that sees the new bundle finds its map in place.
+  for (const file of [...result.outputFiles].sort((a) => (a.path.endsWith('.map') ? -1 : 1))) {
+    const partial = `${file.path}.${process.pid}.partial`;
+    writeFileSync(partial, file.contents);
+    renameSync(partial, file.path);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && !serverBundleIsFresh()) {
