@@ -12,6 +12,7 @@ import * as accountTokens from './0201-account-tokens.ts';
 import * as mfa from './0300-mfa.ts';
 import * as loginThrottle from './0350-login-throttle.ts';
 import * as scim from './0450-scim.ts';
+import * as userSortIndexes from './0500-user-sort-indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0300-mfa': mfa,
   '0350-login-throttle': loginThrottle,
   '0450-scim': scim,
+  '0500-user-sort-indexes': userSortIndexes,
 };

@@ -233,10 +233,15 @@ function pageQuery(
   return query.orderBy(sql`${expr} ${dir}`).orderBy(sql`users.id ${dir}`);
 }
 
-/** A row-value comparison, so both dialects seek the (sort column, id) index instead of scanning up to the cursor. */
+/**
+ * A row-value comparison, so both dialects seek the (sort value, id) index instead of scanning up to the cursor;
+ * the redundant comparison of the sort value alone lets SQLite seek an index on an expression (COALESCE) too.
+ */
 function cursorCondition(sort: UserSort, cursor: Cursor) {
-  const op = sort.desc ? sql.raw('<') : sql.raw('>');
-  return sql<SqlBool>`(${sortExpression(sort)}, users.id) ${op} (${String(cursor.value ?? '')}, ${cursor.id})`;
+  const expr = sortExpression(sort);
+  const value = String(cursor.value ?? '');
+  const [op, orEqual] = sort.desc ? [sql.raw('<'), sql.raw('<=')] : [sql.raw('>'), sql.raw('>=')];
+  return sql<SqlBool>`(${expr} ${orEqual} ${value} AND (${expr}, users.id) ${op} (${value}, ${cursor.id}))`;
 }
 
 type SortedRow = UserRow & { sort_value: unknown };
