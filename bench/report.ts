@@ -87,6 +87,13 @@ function rows(r: Any): string[][] {
       'p95 < 25',
       ok(q.firstPage),
     ]);
+    if (q.firstPageByName)
+      out.push([
+        `${label}: first page by display name p50 / p95 (ms)`,
+        `${q.firstPageByName.p50} / ${q.firstPageByName.p95}`,
+        'p95 < 25',
+        ok(q.firstPageByName),
+      ]);
     out.push([
       `${label}: filter by group p50 / p95 (ms)`,
       `${q.byGroup.p50} / ${q.byGroup.p95}`,

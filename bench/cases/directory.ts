@@ -179,6 +179,8 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
     get(`/api/admin/users?q=${encodeURIComponent(fragments[i % fragments.length] as string)}&limit=50`).then(() => {}),
   );
   const firstPage = await timeEach(samples, () => get('/api/admin/users?limit=50').then(() => {}));
+  // Sorted by display name: the console's other sortable column, read through its own index.
+  const byName = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=displayName').then(() => {}));
   const byGroup = await timeEach(samples, () => get(`/api/admin/users?group=${groupId}&limit=50`).then(() => {}));
   // Walk 20 pages in, then time the deep page itself.
   let cursor: string | null = null;
@@ -189,6 +191,7 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
     users: n,
     search: stats(search),
     firstPage: stats(firstPage),
+    firstPageByName: stats(byName),
     byGroup: stats(byGroup),
     deepCursorPage: stats(deep),
     target: { p95Ms: 25 },
