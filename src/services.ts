@@ -64,6 +64,7 @@ export function createServices(deps: Deps) {
   const cookies: CookieNames = cookieNamesFor(config.publicUrl);
   const account = createAccountServices(deps, { settings, sessions, users, lifecycle, mail, grants });
   account.email.attachThrottle(passwordThrottle);
+  account.registration.attachThrottle((ip) => lockout.admitRegistration(ip));
   const mfaServices = createMfaServices(deps, { settings, sessions, users, auth, mail });
   const scim = createScimServices(deps, { users, lifecycle, groups });
   return {

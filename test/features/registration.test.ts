@@ -1,6 +1,7 @@
 /** Self-registration, email verification and email change, with a real SMTP server, on SQLite and PostgreSQL. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { registrationsPerAddress } from '../../src/features/lockout/lockout.service.ts';
 import { unique } from '../harness.ts';
 import { makeGroup } from '../support/access-fixtures.ts';
 import { describeWithSmtp, linksIn, tokenIn } from '../support/smtp.ts';
@@ -185,5 +186,50 @@ describeWithSmtp('registration and email', (t) => {
     const [mail] = await smtp.waitFor(email, 1, 5000);
     assert.match(mail!.subject, /password was changed/i);
     assert.doesNotMatch(mail!.raw, /entirely new passphrase/);
+  });
+});
+
+describeWithSmtp('registration allowance per client address', (t) => {
+  test(`ASVS 2.4.1: one address registers ${registrationsPerAddress} accounts in a row, then gets 429 with Retry-After; nothing is created or mailed, whoever the username`, async () => {
+    const { app, smtp } = t();
+    const on = await app.request('PATCH', '/api/admin/settings', {
+      token: app.adminToken,
+      body: { allowRegistration: true },
+    });
+    assert.equal(on.status, 200, JSON.stringify(on.body));
+    const first = unique('reg');
+    for (let i = 0; i < registrationsPerAddress; i++) {
+      const username = i === 0 ? first : unique('reg');
+      const r = await app.request('POST', '/api/auth/register', {
+        body: { username, email: `${username}@example.test`, password },
+      });
+      assert.equal(r.status, 202, `registration ${i + 1}: ${JSON.stringify(r.body)}`);
+    }
+    const username = unique('reg');
+    const refused = await app.request('POST', '/api/auth/register', {
+      body: { username, email: `${username}@example.test`, password },
+    });
+    assert.equal(refused.status, 429, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, 'RATE_LIMITED');
+    assert.match(String(refused.headers['content-type']), /application\/problem\+json/);
+    assert.ok(Number(refused.headers['retry-after']) > 0, 'Retry-After');
+    // A taken username past the allowance gets the very same answer: the limit says nothing about accounts.
+    const taken = await app.request('POST', '/api/auth/register', {
+      body: { username: first, email: `other-${first}@example.test`, password },
+    });
+    assert.deepEqual([taken.status, taken.body], [refused.status, refused.body]);
+    const found = await app.request('GET', '/api/admin/users', { token: app.adminToken, query: { q: username } });
+    assert.equal(found.body.items.length, 0, 'no account created past the allowance');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(smtp.to(`${username}@example.test`).length, 0);
+    assert.equal(smtp.to(`other-${first}@example.test`).length, 0);
+    const events = await app.request('GET', '/api/admin/events', {
+      token: app.adminToken,
+      query: { action: 'auth.register', outcome: 'denied' },
+    });
+    assert.equal(
+      events.body.items.filter((e: { details: { reason?: string } }) => e.details.reason === 'rate-limited').length,
+      2,
+    );
   });
 });

@@ -22,6 +22,12 @@ const decayMs = 86_400_000;
 const addressFactor = 10;
 /** Longest wait (real time) for in-flight attempts to settle before answering 429. */
 const settleWaitMs = 10_000;
+/**
+ * Self-registrations one client address may make in a row; the count starts afresh after an hour without one.
+ * Enough for a team signing up behind one NAT, too few for a script creating accounts and sending mail in bulk.
+ */
+export const registrationsPerAddress = 20;
+const registrationQuietMs = 3_600_000;
 
 export type Attempt = { succeeded(): Promise<void>; failed(): Promise<void> };
 /**
@@ -95,6 +101,25 @@ export class LockoutService {
       if (r.ok || r.until !== null || Date.now() >= deadline) return r;
       // Jitter spreads the retries of many waiting requests.
       await sleep(25 + Math.floor(Math.random() * 25));
+    }
+  }
+
+  /**
+   * Takes one self-registration from the client address's allowance, or refuses with 429 and Retry-After (ASVS
+   * 2.4.1 anti-automation). Counted before the username or address is looked at, so the answer says nothing about
+   * who has an account.
+   */
+  async admitRegistration(ip: string | null): Promise<void> {
+    if (!ip) return;
+    const now = this.clock.now().getTime();
+    const r = await this.guard(() =>
+      this.counters.reserve(`register:${ip}`, registrationsPerAddress, now, registrationQuietMs),
+    );
+    if (!r.ok) {
+      throw new AppError('RATE_LIMITED', {
+        detail: 'Too many accounts were created from this address; try again later',
+        retryAfter: registrationQuietMs / 1000,
+      });
     }
   }
 

@@ -23,7 +23,12 @@ export const registrationAnswer = {
   message: 'Your account was created unless the address already has one; check your mail to confirm the address.',
 } as const;
 
+/** Refuses a registration from a client address past its allowance (lockout.service.ts admitRegistration). */
+export type RegistrationThrottle = (ip: string | null) => Promise<void>;
+
 export class RegistrationService {
+  private throttle: RegistrationThrottle | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -34,16 +39,22 @@ export class RegistrationService {
     private readonly mail: MailService,
   ) {}
 
+  /** Wired by services.ts (the counters belong to the lockout feature). */
+  attachThrottle(throttle: RegistrationThrottle): void {
+    this.throttle = throttle;
+  }
+
   async register(input: RegistrationInput, actor: Actor): Promise<typeof registrationAnswer> {
     const settings = await this.settings.get();
     if (!settings.allowRegistration) {
-      await recordEvent(this.db, this.clock, actor, {
-        action: 'auth.register',
-        target: null,
-        outcome: 'denied',
-        details: { reason: 'registration-closed' },
-      });
+      await this.refused(actor, 'registration-closed');
       throw new AppError('REGISTRATION_CLOSED');
+    }
+    try {
+      await this.throttle?.(actor.ip);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'RATE_LIMITED') await this.refused(actor, 'rate-limited');
+      throw error;
     }
     try {
       // A plain User; users.create puts it in the default group when requireGroup is on.
@@ -62,6 +73,15 @@ export class RegistrationService {
     }
     this.mail.kick();
     return registrationAnswer;
+  }
+
+  private async refused(actor: Actor, reason: string): Promise<void> {
+    await recordEvent(this.db, this.clock, actor, {
+      action: 'auth.register',
+      target: null,
+      outcome: 'denied',
+      details: { reason },
+    });
   }
 
   /**
