@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import bcrypt from 'bcryptjs';
-import { describeBothDialects, startTestApp, unique } from '../harness.ts';
+import { sql } from 'kysely';
+import { describeBothDialects, startTestApp, testDialects, unique } from '../harness.ts';
 
 const csv = { 'content-type': 'text/csv' };
 
@@ -220,4 +221,37 @@ function normalize(format: 'json' | 'csv', body: string): unknown {
     return { groups: doc.groups, users };
   }
   return body.trim().split('\n').sort();
+}
+
+// PostgreSQL only: SQLite's planner needs no statistics for these queries (bulk-import.service.ts).
+if (testDialects().includes('postgres')) {
+  test('a large import refreshes PostgreSQL planner statistics when it ends (a bulk-loaded table is not planned as empty)', async () => {
+    const t = await startTestApp({ dialect: 'postgres' });
+    try {
+      const lastAnalyze = async () => {
+        const { rows } = await sql<{ at: Date | null }>`SELECT last_analyze AS at
+        FROM pg_stat_user_tables WHERE relname = 'users'`.execute(t.app.services.db);
+        return rows[0]?.at?.getTime() ?? 0;
+      };
+      const before = await lastAnalyze();
+      const p = unique('bulk');
+      const rows = Array.from({ length: 1000 }, (_, i) => `${p}-${i},${p}-${i}@example.test`);
+      const r = await t.request('POST', '/api/admin/import', {
+        token: t.adminToken,
+        headers: csv,
+        body: ['username,email', ...rows].join('\n'),
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.created, 1000);
+      // An explicit ANALYZE (last_analyze; autovacuum's own runs are last_autoanalyze), reported with a short delay.
+      let after = await lastAnalyze();
+      for (let i = 0; i < 50 && after <= before; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        after = await lastAnalyze();
+      }
+      assert.ok(after > before, 'users analyzed after the import');
+    } finally {
+      await t.close();
+    }
+  });
 }

@@ -4,8 +4,11 @@
  * per created group), so memory stays bounded and a failure loses at most the batch in flight.
  * A dry run applies each batch the same way and rolls it back: the counts are what a real run would do.
  */
+
+import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
+import { dialectOf } from '../../db/dialect.ts';
 import { AppError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
@@ -27,6 +30,8 @@ import { importGroupSchema } from './bulk-import.schema.ts';
 import { loadNameIndex } from './bulk-import.store.ts';
 
 export const batchSize = 1000;
+/** Imports changing at least this many users refresh PostgreSQL's planner statistics when they end. */
+const analyzeAfterRows = 1000;
 /** The answer lists at most this many refused rows (refusedTotal counts them all). */
 const maxRefusedListed = 1000;
 
@@ -71,7 +76,18 @@ export class ImportService {
     if (pending.length) await flush();
     // Rows are validated before they are applied, so refusals of one batch arrive out of file order.
     result.refused.sort((a, b) => a.line - b.line);
+    if (!options.dryRun) await this.refreshPlannerStatistics(result.created + result.updated);
     return result;
+  }
+
+  /**
+   * After a bulk load PostgreSQL still plans with the table sizes it knew before (none, on a new database) until
+   * autovacuum gets to it: every list at 1,000,000 users then ran as a sequential scan and a sort (~95 ms instead of
+   * ~3). A large import refreshes the statistics itself. SQLite's planner needs none for these queries.
+   */
+  private async refreshPlannerStatistics(changed: number): Promise<void> {
+    if (changed < analyzeAfterRows || dialectOf(this.db as unknown as Kysely<unknown>) !== 'postgres') return;
+    await sql`ANALYZE users, group_members, user_roles, organization_members, groups`.execute(this.db);
   }
 
   /** One transaction; rolled back at the end in a dry run. */
