@@ -1,5 +1,5 @@
 /** SQL for users: the only place that reads and writes the users table. */
-import { type ExpressionBuilder, expressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
 import { ftsMatch, searchCondition, searchTerms } from './users.search.ts';
@@ -290,23 +290,32 @@ async function sortTrigramMatches(
 ): Promise<PageRows> {
   const expr = sortExpression(sort);
   const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
-  const eb = expressionBuilder<Database, 'users'>();
   const terms = searchTerms(filter.q);
   const long = terms.filter((t) => [...t].length >= 3);
-  const conditions = [
-    ...filterConditions(eb, 'sqlite', { ...filter, q: undefined }),
-    ...searchCondition(
-      'sqlite',
-      terms.filter((t) => [...t].length < 3),
-    ),
-  ];
-  if (cursor) conditions.push(cursorCondition(sort, cursor));
+  const short = searchCondition(
+    'sqlite',
+    terms.filter((t) => [...t].length < 3),
+  );
   const { rows } = await sql<SortedRow>`SELECT users.*, ${expr} AS sort_value FROM users WHERE users.rowid IN (
       SELECT users.rowid FROM users_fts CROSS JOIN users ON users.rowid = users_fts.rowid
-      WHERE users_fts MATCH ${ftsMatch(long)} AND ${eb.and(conditions)}
+      WHERE users_fts MATCH ${ftsMatch(long)} AND ${besidesTrigrams('sqlite', filter, sort, cursor, short)}
       ORDER BY ${expr} ${dir}, users.id ${dir} LIMIT ${limit})
     ORDER BY ${expr} ${dir}, users.id ${dir}`.execute(db);
   return pageRows(rows);
+}
+
+/** A fallback's conditions besides the trigram index: the other filters, the given search terms, the cursor. */
+function besidesTrigrams(
+  dialect: Dialect,
+  filter: UserFilter,
+  sort: UserSort,
+  cursor: Cursor | undefined,
+  search: Expression<SqlBool>[],
+) {
+  const eb = expressionBuilder<Database, 'users'>();
+  const conditions = [...filterConditions(eb, dialect, { ...filter, q: undefined }), ...search];
+  if (cursor) conditions.push(cursorCondition(sort, cursor));
+  return eb.and(conditions);
 }
 
 /**
@@ -322,14 +331,9 @@ async function sortLikeMatches(
 ): Promise<PageRows> {
   const expr = sortExpression(sort);
   const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
-  const eb = expressionBuilder<Database, 'users'>();
-  const conditions = [
-    ...filterConditions(eb, 'postgres', { ...filter, q: undefined }),
-    ...searchCondition('postgres', searchTerms(filter.q), 'broad'),
-  ];
-  if (cursor) conditions.push(cursorCondition(sort, cursor));
+  const like = searchCondition('postgres', searchTerms(filter.q), 'broad');
   const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
-      SELECT users.id, ${expr} AS sort_value FROM users WHERE ${eb.and(conditions)})
+      SELECT users.id, ${expr} AS sort_value FROM users WHERE ${besidesTrigrams('postgres', filter, sort, cursor, like)})
     SELECT users.*, page.sort_value FROM users JOIN (
       SELECT id, sort_value FROM matches ORDER BY sort_value ${dir}, id ${dir} LIMIT ${limit}) AS page
     ON page.id = users.id
