@@ -17,6 +17,14 @@ describeBothDialects('platform', (t) => {
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /text\/plain/);
     assert.match(r.raw.body, /gatehouse_http_request_duration_seconds_bucket/);
+    // The healthz request above is counted in its own series, buckets cumulative up to +Inf = count.
+    const series = 'method="GET",route="/healthz",status="200"';
+    const value = (line: string) => Number(r.raw.body.split('\n').find((l) => l.startsWith(line))?.split(' ')[1]);
+    const count = value(`gatehouse_http_request_duration_seconds_count{${series}}`);
+    assert.ok(count >= 1, 'the healthz request is counted');
+    assert.equal(value(`gatehouse_http_request_duration_seconds_bucket{${series},le="+Inf"}`), count);
+    assert.ok(value(`gatehouse_http_request_duration_seconds_bucket{${series},le="2.5"}`) <= count);
+    assert.ok(value(`gatehouse_http_request_duration_seconds_sum{${series}}`) > 0);
     assert.match(r.raw.body, /process_resident_memory_bytes/);
   });
 
