@@ -136,6 +136,41 @@ describeBothDialects('auth', (t) => {
     assert.equal(ok.body.displayName, 'Cookie Person');
   });
 
+  test('a session check answered from memory applies every rule of the full check (ASVS 7.2.1, 8.3.1)', async () => {
+    // The second and later requests of a session are answered from in-memory caches without touching the
+    // database (http/authenticate.ts); each case warms them first, then checks the rule still holds.
+    const { request, createUser, signIn, clock, adminToken } = t();
+    const username = unique('warm');
+    const userId = await createUser({ username, password: 'warm password' });
+    const token = await signIn(username, 'warm password');
+    const warm = async () => {
+      for (let i = 0; i < 2; i++) assert.equal((await request('GET', '/api/me', { token })).status, 200);
+    };
+    await warm();
+    // A permission the user lacks: still 403 and still audited.
+    const denied = await request('GET', '/api/admin/users', { token });
+    assert.equal(denied.status, 403);
+    const events = await request('GET', '/api/admin/events', {
+      token: adminToken,
+      query: { actor: userId, action: 'authorization.denied' },
+    });
+    assert.equal(events.body.items.length, 1);
+    // Header forms the fast path leaves to the full one answer as before.
+    await warm();
+    assert.equal((await request('GET', '/api/me', { headers: { authorization: `bearer ${token}` } })).status, 200);
+    assert.equal((await request('GET', '/api/me', { headers: { authorization: `Bearer  ${token} ` } })).status, 200);
+    assert.equal((await request('GET', '/api/me', { headers: { authorization: `Basic ${token}` } })).status, 401);
+    assert.equal((await request('GET', '/api/me', { headers: { authorization: `Bearer ${token}x` } })).status, 401);
+    // Idle expiry is checked against the clock on every request, cached or not.
+    await warm();
+    clock.advance(25 * 3_600_000);
+    try {
+      assert.equal((await request('GET', '/api/me', { token })).status, 401);
+    } finally {
+      clock.advance(-25 * 3_600_000); // the other tests' sessions share this clock
+    }
+  });
+
   test('a malformed or forged credential is a 401 problem, never a 500', async () => {
     const { request } = t();
     for (const authorization of [

@@ -14,11 +14,19 @@ export const meRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (ap
       schema: { tags, summary: 'The signed-in user, with its effective permissions', response: { 200: meSchema } },
       config: { access: 'signed-in', allowDuringPasswordChange: true },
     },
-    async (request, reply) => {
-      const json = await services.me.profileJson(requireUser(request.auth), request.auth!.access);
+    (request, reply) => {
+      const user = requireUser(request.auth);
+      const { access } = request.auth!;
       // Already checked against meSchema when it was built (me.service.ts): sent as it is, not serialized again
-      // (hence the cast: the type provider expects the object the schema describes).
-      return reply.type('application/json; charset=utf-8').send(json as never);
+      // (hence the cast: the type provider expects the object the schema describes). From memory without a
+      // promise when it can be: this is the route every client polls.
+      const send = (json: string) => {
+        reply.type('application/json; charset=utf-8').send(json as never);
+      };
+      const cached = services.me.profileJsonFromMemory(user, access);
+      if (cached === undefined) return services.me.profileJson(user, access).then(send);
+      send(cached);
+      return undefined;
     },
   );
 

@@ -48,14 +48,19 @@ export class MeService {
 
   /** The signed-in user's own profile with its effective permissions, as GET /api/me answers it (JSON text). */
   async profileJson(user: UserRow, access: Access): Promise<string> {
-    const cached = this.profiles.get(user.id);
-    // Built from the very row and access the session check just resolved, or built again.
-    if (cached && cached.updatedAt === user.updated_at && cached.access === access) return cached.json;
+    const cached = this.profileJsonFromMemory(user, access);
+    if (cached !== undefined) return cached;
     const epoch = currentEpoch();
     const profile = await this.profile(user, access);
     const json = JSON.stringify(z.encode(meSchema, profile));
     this.profiles.set(user.id, { json, updatedAt: user.updated_at, access }, epoch);
     return json;
+  }
+
+  /** The cached answer, when it was built from the very row and access the session check just resolved. */
+  profileJsonFromMemory(user: UserRow, access: Access): string | undefined {
+    const cached = this.profiles.get(user.id);
+    return cached && cached.updatedAt === user.updated_at && cached.access === access ? cached.json : undefined;
   }
 
   async profile(user: UserRow, access: Access, db: Db = this.db): Promise<MeDto> {

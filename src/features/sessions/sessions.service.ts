@@ -31,6 +31,13 @@ type Cached = Found & { expiresMs: number; lastSeenMs: number };
 
 export type Client = { ip: string | null; userAgent: string | null };
 
+/** What `validateFromMemory` answers when only the database can: call `validate`. */
+export const needsDatabase = Symbol('needs the database');
+
+function isLive(found: Cached, now: number, idleMinutes: number): boolean {
+  return now < found.expiresMs && now < found.lastSeenMs + idleMinutes * 60_000 && found.user.status === 'active';
+}
+
 export class SessionsService {
   /** token hash → the session and its user as last read; the checks of `validate` still run on every request. */
   private readonly cache = new EpochCache<string, Cached>({ ttlMs: sessionCacheTtlMs, maxEntries: 10_000 });
@@ -63,17 +70,13 @@ export class SessionsService {
   /** Resolves a presented token to a live session of an active user, or undefined. */
   async validate(token: string): Promise<Found | undefined> {
     const tokenHash = hashToken(token);
+    const remembered = this.fromMemory(tokenHash);
+    if (remembered !== needsDatabase) return remembered;
     const found = this.cache.get(tokenHash) ?? (await this.read(tokenHash));
     if (!found) return undefined;
     const now = this.clock.now().getTime();
     const { sessionIdleMinutes } = await this.settings.get();
-    if (
-      now >= found.expiresMs ||
-      now >= found.lastSeenMs + sessionIdleMinutes * 60_000 ||
-      found.user.status !== 'active'
-    ) {
-      return undefined;
-    }
+    if (!isLive(found, now, sessionIdleMinutes)) return undefined;
     if (now - found.lastSeenMs > touchIntervalMs) {
       const seen = iso(new Date(now));
       await touchSession(this.db, found.session.id, seen);
@@ -81,6 +84,23 @@ export class SessionsService {
       found.lastSeenMs = now;
     }
     return found;
+  }
+
+  /**
+   * The session check without a promise, when memory alone can answer: the session is cached, the settings are,
+   * and no last-seen write is due. Every request of a busy client takes this path (see http/authenticate.ts).
+   */
+  validateFromMemory(token: string): Found | undefined | typeof needsDatabase {
+    return this.fromMemory(hashToken(token));
+  }
+
+  private fromMemory(tokenHash: string): Found | undefined | typeof needsDatabase {
+    const found = this.cache.get(tokenHash);
+    const settings = this.settings.fromMemory();
+    if (!found || !settings) return needsDatabase;
+    const now = this.clock.now().getTime();
+    if (!isLive(found, now, settings.sessionIdleMinutes)) return undefined;
+    return now - found.lastSeenMs > touchIntervalMs ? needsDatabase : found;
   }
 
   private async read(tokenHash: string): Promise<Cached | undefined> {

@@ -21,6 +21,11 @@ export class SettingsService {
     private readonly clock: Clock,
   ) {}
 
+  /** The settings when read recently, without a promise (the session check's fast path); otherwise undefined. */
+  fromMemory(): Settings | undefined {
+    return this.cached && Date.now() - this.cached.at < cacheMs ? this.cached.value : undefined;
+  }
+
   /** Pass the transaction when called inside one: on SQLite the root handle waits for the transaction's connection. */
   async get(db: Db = this.db): Promise<Settings> {
     const now = Date.now();
