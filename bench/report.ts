@@ -10,7 +10,7 @@ function rows(r: Any): string[][] {
   if (s?.error) out.push(['Session check', 'error', s.error, '']);
   else if (s) {
     out.push([
-      'Session check GET /api/me ÷ bare Fastify (req/s)',
+      'Session check GET /api/me ÷ bare Fastify (req/s; ratio: median of paired runs after a warm-up)',
       `${fmt(Math.round(s.me.rps))} ÷ ${fmt(Math.round(s.baseline.rps))} = ${s.ratio}`,
       '≥ 0.6',
       s.ratio >= 0.6 ? 'met' : 'missed',

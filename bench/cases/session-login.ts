@@ -4,7 +4,7 @@
  */
 import { hash } from '@node-rs/argon2';
 import { argon2Params } from '../../src/crypto/passwords.ts';
-import { median, medianLoad, round } from '../lib/load.ts';
+import { median, medianLoad, pairedLoad, round } from '../lib/load.ts';
 import { api, benchAdmin, login, type Served, spawnServer } from '../lib/proc.ts';
 
 export type Sizes = { runs: number; seconds: number };
@@ -14,17 +14,17 @@ export async function sessionCheck(gh: Served, sizes: Sizes) {
   try {
     const token = await login(gh.url, benchAdmin.username, benchAdmin.password);
     const opts = { connections: 50, seconds: sizes.seconds };
-    const base = await medianLoad(sizes.runs, { url: `${hello.url}/hello`, ...opts });
-    const me = await medianLoad(sizes.runs, {
-      url: `${gh.url}/api/me`,
-      headers: { authorization: `Bearer ${token}` },
-      ...opts,
-    });
+    const paired = await pairedLoad(
+      sizes.runs,
+      { url: `${hello.url}/hello`, ...opts },
+      { url: `${gh.url}/api/me`, headers: { authorization: `Bearer ${token}` }, ...opts },
+    );
+    const me = paired.subject;
     return {
       connections: 50,
-      baseline: base,
+      baseline: paired.baseline,
       me,
-      ratio: round(me.rps / base.rps),
+      ratio: round(paired.ratio),
       p99Ms: me.p99,
       targets: { ratio: 0.6, p99Ms: 10 },
     };

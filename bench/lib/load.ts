@@ -51,6 +51,32 @@ export function percentile(values: number[], p: number): number {
 export async function medianLoad(runs: number, options: LoadOptions): Promise<LoadResult> {
   const results: LoadResult[] = [];
   for (let i = 0; i < runs; i++) results.push(await load(options));
+  return medianOf(results);
+}
+
+/**
+ * A ratio against a baseline on a shared machine: both warmed up first (the JIT compiles a large service later
+ * than a hello-world route), then runs in pairs, baseline and subject back to back, so a burst of load from
+ * elsewhere hits one pair rather than all of one side. The ratio is the median of the pairs' ratios.
+ */
+export async function pairedLoad(
+  runs: number,
+  baseline: LoadOptions,
+  subject: LoadOptions,
+): Promise<{ baseline: LoadResult; subject: LoadResult; ratio: number }> {
+  const warmUp = Math.min(3, baseline.seconds);
+  await load({ ...baseline, seconds: warmUp });
+  await load({ ...subject, seconds: warmUp });
+  const pairs: { baseline: LoadResult; subject: LoadResult }[] = [];
+  for (let i = 0; i < runs; i++) pairs.push({ baseline: await load(baseline), subject: await load(subject) });
+  return {
+    baseline: medianOf(pairs.map((p) => p.baseline)),
+    subject: medianOf(pairs.map((p) => p.subject)),
+    ratio: median(pairs.map((p) => p.subject.rps / p.baseline.rps)),
+  };
+}
+
+function medianOf(results: LoadResult[]): LoadResult {
   const pick = (k: keyof LoadResult) => median(results.map((r) => r[k]));
   return {
     rps: pick('rps'),
