@@ -19,7 +19,13 @@ describeBothDialects('platform', (t) => {
     assert.match(r.raw.body, /gatehouse_http_request_duration_seconds_bucket/);
     // The healthz request above is counted in its own series, buckets cumulative up to +Inf = count.
     const series = 'method="GET",route="/healthz",status="200"';
-    const value = (line: string) => Number(r.raw.body.split('\n').find((l) => l.startsWith(line))?.split(' ')[1]);
+    const value = (line: string) =>
+      Number(
+        r.raw.body
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.split(' ')[1],
+      );
     const count = value(`gatehouse_http_request_duration_seconds_count{${series}}`);
     assert.ok(count >= 1, 'the healthz request is counted');
     assert.equal(value(`gatehouse_http_request_duration_seconds_bucket{${series},le="+Inf"}`), count);
