@@ -9,7 +9,7 @@ import { AppError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import { exportColumns } from './bulk-import.schema.ts';
-import { allGroups, type ExportedUser, exportPage } from './bulk-import.store.ts';
+import { allGroups, type ExportedUser, exportPage, membershipNames } from './bulk-import.store.ts';
 
 const pageSize = 2000;
 type Names = { groups: string[]; roles: string[]; organizations: string[] };
@@ -36,10 +36,7 @@ export class ExportService {
       yield csvLine(exportColumns);
       for await (const page of this.pages()) {
         let text = '';
-        for (const [user, names] of page) {
-          const record = userRecord(user, names);
-          text += csvLine(exportColumns.map((c) => csvCell(record[c])));
-        }
+        for (const [user, names] of page) text += csvUserLine(user, names);
         yield text;
         onUsers?.(page.length);
       }
@@ -57,7 +54,7 @@ export class ExportService {
     for await (const page of this.pages()) {
       let text = '';
       for (const [user, names] of page) {
-        text += `${first ? '\n' : ',\n'}${JSON.stringify(userRecord(user, names))}`;
+        text += `${first ? '\n' : ',\n'}${jsonUser(user, names)}`;
         first = false;
       }
       yield text;
@@ -68,8 +65,9 @@ export class ExportService {
 
   private async *pages(): AsyncGenerator<[ExportedUser, Names][]> {
     let after: { at: string; id: string } | undefined;
+    const known = await membershipNames(this.db);
     for (;;) {
-      const { users, names } = await exportPage(this.db, after, pageSize);
+      const { users, names } = await exportPage(this.db, known, after, pageSize);
       if (users.length) yield users.map((u) => [u, names.get(u.id) ?? { groups: [], roles: [], organizations: [] }]);
       const last = users.at(-1);
       if (!last || users.length < pageSize) return;
@@ -78,33 +76,41 @@ export class ExportService {
   }
 }
 
-function userRecord(u: ExportedUser, names: Names): Record<(typeof exportColumns)[number], unknown> {
-  return {
-    username: u.username,
-    displayName: u.display_name,
-    email: u.email,
-    phone: u.phone,
-    department: u.department,
-    description: u.description,
-    comments: u.comments,
-    attributes: u.attributes === '{}' ? {} : (JSON.parse(u.attributes) as unknown),
-    path: u.path,
-    type: u.type,
-    status: u.status,
-    groups: names.groups,
-    roles: names.roles,
-    organizations: names.organizations,
-  };
+/*
+ * The two writers below build each user's text straight from the row, in `exportColumns` order: an object per
+ * user, then an array of cells, cost as much as reading the rows (export at 1,000,000 users, issue 8). The stored
+ * `attributes` text is JSON we wrote ourselves and is copied as it is, not parsed and stringified again.
+ */
+
+/** One user as a CSV record: memberships `;`-separated, empty attributes as an empty cell. */
+function csvUserLine(u: ExportedUser, n: Names): string {
+  return `${cell(u.username)},${cell(u.display_name)},${cell(u.email)},${cell(u.phone)},${cell(u.department)},${cell(
+    u.description,
+  )},${cell(u.comments)},${cell(u.attributes === '{}' ? null : u.attributes)},${cell(u.path)},${cell(u.type)},${cell(
+    u.status,
+  )},${cell(n.groups.join(';'))},${cell(n.roles.join(';'))},${cell(n.organizations.join(';'))}\n`;
 }
 
-/** One CSV record, quoted as csv-stringify does: a field holding a comma, a quote or a line break. */
+/** One user as a JSON object with the CSV's columns as keys. */
+function jsonUser(u: ExportedUser, n: Names): string {
+  const j = JSON.stringify;
+  return `{"username":${j(u.username)},"displayName":${j(u.display_name)},"email":${j(u.email)},"phone":${j(
+    u.phone,
+  )},"department":${j(u.department)},"description":${j(u.description)},"comments":${j(u.comments)},"attributes":${
+    u.attributes
+  },"path":${j(u.path)},"type":${j(u.type)},"status":${j(u.status)},"groups":${j(n.groups)},"roles":${j(
+    n.roles,
+  )},"organizations":${j(n.organizations)}}`;
+}
+
+const needsQuotes = /[",\r\n]/;
+
+/** A CSV field, quoted as csv-stringify does when it holds a comma, a quote or a line break. */
+function cell(value: string | null): string {
+  if (value === null) return '';
+  return needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
 function csvLine(cells: readonly string[]): string {
-  return `${cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',')}\n`;
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.join(';');
-  if (typeof value === 'object') return Object.keys(value).length ? JSON.stringify(value) : '';
-  return String(value);
+  return `${cells.map(cell).join(',')}\n`;
 }
