@@ -13,6 +13,8 @@ import { allGroups, type ExportedUser, exportPage, membershipNames } from './bul
 
 const pageSize = 2000;
 type Names = { groups: string[]; roles: string[]; organizations: string[] };
+/** Shared by every user without memberships; never written to. */
+const noNames: Names = { groups: [], roles: [], organizations: [] };
 
 export class ExportService {
   constructor(private readonly db: Db) {}
@@ -68,7 +70,7 @@ export class ExportService {
     const known = await membershipNames(this.db);
     for (;;) {
       const { users, names } = await exportPage(this.db, known, after, pageSize);
-      if (users.length) yield users.map((u) => [u, names.get(u.id) ?? { groups: [], roles: [], organizations: [] }]);
+      if (users.length) yield users.map((u) => [u, names.get(u.id) ?? noNames]);
       const last = users.at(-1);
       if (!last || users.length < pageSize) return;
       after = { at: last.created_at, id: last.id };
