@@ -256,6 +256,24 @@ describeBothDialects('users', (t) => {
     assert.equal(sqlish.body.total, 0);
   });
 
+  test('q terms with punctuation match it exactly, through the marks index on PostgreSQL', async () => {
+    const { request, adminToken, createUser } = t();
+    const p = unique('mark');
+    const dotted = await createUser({ username: `${p}-a`, email: `${p}.kim@corp.example` });
+    await createUser({ username: `${p}-b`, displayName: `${p} kim` });
+    // The letter the PostgreSQL index maps `.` to: found by that index, then refused by the exact test.
+    await createUser({ username: `${p}-c`, displayName: `${p}ꜳkim` });
+    const underscored = await createUser({ username: `${p}_d` });
+    const ids = async (q: string) =>
+      (await request('GET', '/api/admin/users', { token: adminToken, query: { q } })).body.items.map(
+        (u: { id: string }) => u.id,
+      );
+    assert.deepEqual(await ids(`${p}.kim`), [dotted]);
+    assert.deepEqual(await ids(`${p}.kim@corp`), [dotted]);
+    // `_` is a LIKE wildcard: escaped, it matches only itself (not the `-` of the others).
+    assert.deepEqual(await ids(`${p}_`), [underscored]);
+  });
+
   test('disabling ends every session at once; enabling lets the user sign in again', async () => {
     const { request, adminToken, createUser, signIn } = t();
     const username = unique('dis');

@@ -13,6 +13,7 @@ import * as mfa from './0300-mfa.ts';
 import * as loginThrottle from './0350-login-throttle.ts';
 import * as scim from './0450-scim.ts';
 import * as userSortIndexes from './0500-user-sort-indexes.ts';
+import * as userSearchMarks from './0550-user-search-marks.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0350-login-throttle': loginThrottle,
   '0450-scim': scim,
   '0500-user-sort-indexes': userSortIndexes,
+  '0550-user-search-marks': userSearchMarks,
 };

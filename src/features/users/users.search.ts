@@ -58,7 +58,26 @@ export function searchCondition(
   }
   const likeTerms = dialect === 'sqlite' ? short : terms;
   for (const term of likeTerms) {
+    // PostgreSQL: a term with punctuation also asks the index of the text with its marks mapped (pg_trgm alone
+    // drops them); the plain LIKE stays the exact test.
+    if (dialect === 'postgres' && !broad && searchMarks.test(term)) {
+      conditions.push(
+        sql<SqlBool>`translate(users.search_text, ${sql.lit(marks)}, ${sql.lit(markLetters)}) LIKE ${`%${escapeLike(mapMarks(term))}%`} ESCAPE '\\'`,
+      );
+    }
     conditions.push(sql<SqlBool>`users.search_text LIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`);
   }
   return conditions;
+}
+
+/**
+ * The marks migration 0550 maps to letters in its PostgreSQL index, and those letters, in the same order. The
+ * expression here must be the index's very text (literals, not parameters) for the planner to use it.
+ */
+const marks = ".@_-+'";
+const markLetters = 'ꜳꜵꜷꜹꜻꜽ';
+const searchMarks = /[.@_\-+']/;
+
+function mapMarks(term: string): string {
+  return term.replace(/[.@_\-+']/g, (m) => markLetters[marks.indexOf(m)] as string);
 }
