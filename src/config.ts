@@ -105,5 +105,10 @@ export function insecureDefaults(config: Config): string[] {
   if (!config.publicUrl.startsWith('https://') && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
     warnings.push('serving on a non-loopback address without an https public URL: cookies are not marked Secure');
   }
+  if (config.smsUrl === 'console') {
+    warnings.push(
+      'GATEHOUSE_SMS_URL is "console": SMS codes are written to the log, not sent (development only; set a webhook)',
+    );
+  }
   return warnings;
 }

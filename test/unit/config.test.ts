@@ -38,4 +38,9 @@ test('trusted proxies are a list; the public URL loses its trailing slash', () =
 test('insecure defaults are reported', () => {
   assert.ok(insecureDefaults(loadConfig({})).some((w) => w.includes('GATEHOUSE_PUBLIC_URL')));
   assert.ok(insecureDefaults(loadConfig({ HOST: '0.0.0.0' })).some((w) => w.includes('Secure')));
+  // The development SMS provider logs the codes it would send: said at every start-up, gone with a webhook.
+  assert.ok(insecureDefaults(loadConfig({})).some((w) => w.includes('SMS codes are written to the log')));
+  assert.ok(
+    !insecureDefaults(loadConfig({ GATEHOUSE_SMS_URL: 'https://sms.example/hook' })).some((w) => w.includes('SMS')),
+  );
 });
