@@ -46,12 +46,27 @@ const child = spawn(
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } },
 );
+// A file that hangs (a `before` hook waiting on a service that died was seen to hold the run ~10 minutes) must
+// fail the run, not use up CI's 90 minutes: the whole suite takes ~5 minutes here.
+const watchdogMinutes = Number(process.env.GATEHOUSE_TEST_WATCHDOG_MINUTES ?? 30);
+let timedOut = false;
+const watchdog = setTimeout(() => {
+  timedOut = true;
+  console.error(`the test run passed ${watchdogMinutes} minutes: stopping it as failed`);
+  child.kill('SIGKILL');
+}, watchdogMinutes * 60_000);
+watchdog.unref();
 let tail = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   tail += chunk.toString();
 });
 child.on('close', (code) => {
+  clearTimeout(watchdog);
+  if (timedOut) {
+    process.stdout.write('0 passed, 1 failed\n');
+    process.exit(1);
+  }
   const count = (name) => Number(new RegExp(`ℹ ${name} (\\d+)`).exec(tail)?.[1] ?? 'NaN');
   const tests = count('tests');
   const passed = count('pass');
