@@ -8,14 +8,14 @@ import fp from 'fastify-plugin';
 import { currentEpoch, EpochCache } from '../cache/epoch-cache.ts';
 import type { Clock } from '../clock.ts';
 import { safeEqual } from '../crypto/tokens.ts';
-import type { Db } from '../db/database.ts';
+import type { Db, SessionRow, UserRow } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type Access, accessOf, holdsAnywhere } from '../features/access/access.service.ts';
 import { resolveApiKey } from '../features/api-keys/api-keys.auth.ts';
 import { looksLikeApiKey } from '../features/api-keys/api-keys.token.ts';
 import { recordEvent } from '../features/events/events.service.ts';
 import { needsDatabase, type SessionsService, sessionTokenPrefix } from '../features/sessions/sessions.service.ts';
-import type { AuthContext } from './auth-context.ts';
+import type { AuthContext, RouteAccess } from './auth-context.ts';
 import { type CookieNames, csrfHeader } from './cookies.ts';
 
 export type AuthenticateOptions = { db: Db; clock: Clock; sessions: SessionsService; cookies: CookieNames };
@@ -68,23 +68,56 @@ async function resolve(request: FastifyRequest, options: AuthenticateOptions): P
   }
   const found = await options.sessions.validate(token);
   if (!found) throw new AppError('UNAUTHENTICATED', { detail: 'Invalid or expired credentials' });
+  return sessionContext(request, found, await cachedAccessOf(options.db, found.user.id), via);
+}
+
+/** The caller of a request that presented a live session. */
+function sessionContext(
+  request: FastifyRequest,
+  found: { session: SessionRow; user: UserRow },
+  access: Access,
+  via: AuthContext['via'],
+): AuthContext {
+  const { user } = found;
   return {
-    user: found.user,
+    user,
     sessionId: found.session.id,
     apiKeyId: null,
     via,
-    access: await cachedAccessOf(options.db, found.user.id),
-    actor: { type: 'user', id: found.user.id, name: found.user.username, ip, userAgent },
+    access,
+    actor: {
+      type: 'user',
+      id: user.id,
+      name: user.username,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? null,
+    },
   };
 }
 
-function checkCsrf(request: FastifyRequest, auth: AuthContext, cookies: CookieNames): void {
-  if (auth.via !== 'cookie' || !unsafeMethods.has(request.method)) return;
+function csrfHolds(request: FastifyRequest, auth: AuthContext, cookies: CookieNames): boolean {
+  if (auth.via !== 'cookie' || !unsafeMethods.has(request.method)) return true;
   const expected = request.cookies[cookies.csrf];
   const presented = request.headers[csrfHeader];
-  if (!expected || typeof presented !== 'string' || !safeEqual(expected, presented)) {
-    throw new AppError('CSRF_FAILED');
+  if (!expected || typeof presented !== 'string') return false;
+  return safeEqual(expected, presented);
+}
+
+/** Why a resolved caller may not use this route: an error to answer, or a denial to audit first; null if it may. */
+type Refusal = { error: AppError } | { deny: string };
+
+function refusalOf(
+  request: FastifyRequest,
+  auth: AuthContext,
+  rule: Exclude<RouteAccess, 'public'>,
+  cookies: CookieNames,
+): Refusal | null {
+  if (!csrfHolds(request, auth, cookies)) return { error: new AppError('CSRF_FAILED') };
+  if (auth.user?.must_change_password && !request.routeOptions.config.allowDuringPasswordChange) {
+    return { error: new AppError('PASSWORD_CHANGE_REQUIRED') };
   }
+  if (rule === 'signed-in') return auth.user ? null : { deny: 'This route needs a user, not a system key' };
+  return holdsAnywhere(auth.access, rule) ? null : { deny: `Missing permission ${rule}` };
 }
 
 async function deny(request: FastifyRequest, options: AuthenticateOptions, auth: AuthContext, why: string) {
@@ -111,15 +144,10 @@ async function authenticate(request: FastifyRequest, _reply: FastifyReply, optio
   request.auth = auth;
   if (rule === 'public') return;
   if (!auth) throw new AppError('UNAUTHENTICATED');
-  checkCsrf(request, auth, options.cookies);
-  if (auth.user?.must_change_password && !request.routeOptions.config.allowDuringPasswordChange) {
-    throw new AppError('PASSWORD_CHANGE_REQUIRED');
-  }
-  if (rule === 'signed-in') {
-    if (!auth.user) await deny(request, options, auth, 'This route needs a user, not a system key');
-    return;
-  }
-  if (!holdsAnywhere(auth.access, rule)) await deny(request, options, auth, `Missing permission ${rule}`);
+  const refused = refusalOf(request, auth, rule, options.cookies);
+  if (!refused) return;
+  if ('error' in refused) throw refused.error;
+  await deny(request, options, auth, refused.deny);
 }
 
 const bearerSessionPrefix = `Bearer ${sessionTokenPrefix}`;
@@ -127,8 +155,9 @@ const tokenCharacters = /^[A-Za-z0-9_-]+$/;
 
 /**
  * The common cases answered without a promise: a public route without credentials, and a session token (Bearer
- * or cookie) whose session, settings and access are all in memory, on a route the caller may use. Returns false, having changed nothing, whenever
- * anything else applies (no or another credential, a cache miss, a refusal): `authenticate` then decides.
+ * or cookie) whose session, settings and access are all in memory, on a route the caller may use. Returns false,
+ * having changed nothing, whenever anything else applies (no or another credential, a cache miss, a refusal):
+ * `authenticate` then decides.
  * Awaiting nothing saves each request several promise settlements (issue 8's session check budget).
  */
 function authenticateFromMemory(request: FastifyRequest, options: AuthenticateOptions): boolean {
@@ -138,31 +167,15 @@ function authenticateFromMemory(request: FastifyRequest, options: AuthenticateOp
   // Only the exact form `Bearer ghs_…`; any other header (an API key, odd spacing, garbage) takes the full path.
   const bearer = header?.startsWith(bearerSessionPrefix) ? header.slice(7) : undefined;
   if (header && (!bearer || !tokenCharacters.test(bearer))) return false;
-  const via = bearer ? 'bearer' : 'cookie';
-  // A cookie on a state-changing request needs the CSRF check: the full path.
-  if (via === 'cookie' && unsafeMethods.has(request.method)) return false;
   const token = bearer ?? request.cookies[options.cookies.session];
   if (!token) return false;
   const found = options.sessions.validateFromMemory(token);
   if (!found || found === needsDatabase) return false;
   const access = accessCache.get(found.user.id);
   if (!access) return false;
-  if (found.user.must_change_password && !request.routeOptions.config.allowDuringPasswordChange) return false;
-  if (rule !== 'signed-in' && !holdsAnywhere(access, rule)) return false;
-  const auth: AuthContext = {
-    user: found.user,
-    sessionId: found.session.id,
-    apiKeyId: null,
-    via,
-    access,
-    actor: {
-      type: 'user',
-      id: found.user.id,
-      name: found.user.username,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? null,
-    },
-  };
+  const auth = sessionContext(request, found, access, bearer ? 'bearer' : 'cookie');
+  // A refusal is answered (and a denial audited) by `authenticate`, which reaches the same verdict.
+  if (refusalOf(request, auth, rule, options.cookies)) return false;
   request.auth = auth;
   return true;
 }

@@ -70,8 +70,6 @@ export class SessionsService {
   /** Resolves a presented token to a live session of an active user, or undefined. */
   async validate(token: string): Promise<Found | undefined> {
     const tokenHash = hashToken(token);
-    const remembered = this.fromMemory(tokenHash);
-    if (remembered !== needsDatabase) return remembered;
     const found = this.cache.get(tokenHash) ?? (await this.read(tokenHash));
     if (!found) return undefined;
     const now = this.clock.now().getTime();
@@ -91,11 +89,7 @@ export class SessionsService {
    * and no last-seen write is due. Every request of a busy client takes this path (see http/authenticate.ts).
    */
   validateFromMemory(token: string): Found | undefined | typeof needsDatabase {
-    return this.fromMemory(hashToken(token));
-  }
-
-  private fromMemory(tokenHash: string): Found | undefined | typeof needsDatabase {
-    const found = this.cache.get(tokenHash);
+    const found = this.cache.get(hashToken(token));
     const settings = this.settings.fromMemory();
     if (!found || !settings) return needsDatabase;
     const now = this.clock.now().getTime();

@@ -28,8 +28,9 @@ export class SettingsService {
 
   /** Pass the transaction when called inside one: on SQLite the root handle waits for the transaction's connection. */
   async get(db: Db = this.db): Promise<Settings> {
-    const now = Date.now();
-    if (this.cached && now - this.cached.at < cacheMs) return this.cached.value;
+    const fresh = this.fromMemory();
+    if (fresh) return fresh;
+    const readAt = Date.now();
     const stored = await readSettingRows(db);
     // A value that no longer validates (older version, hand edit) falls back to its default, not to a crash.
     const merged: Record<string, unknown> = { ...defaultSettings };
@@ -38,7 +39,7 @@ export class SettingsService {
       if (field?.safeParse(value).success) merged[key] = value;
     }
     const value = settingsSchema.parse(merged);
-    this.cached = { value, at: now };
+    this.cached = { value, at: readAt };
     return value;
   }
 
