@@ -161,6 +161,10 @@ function sortExpression(sort: UserSort) {
     : sql<string>`users.${sql.ref(sort.column)}`;
 }
 
+function sortDirection(sort: UserSort) {
+  return sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+}
+
 /** Past this many trigram candidates, a SQLite search walks the sort index instead (see `searchCondition`). */
 const narrowSearchLimit = 2000;
 
@@ -223,7 +227,7 @@ function pageQuery(
   candidates?: 'broad' | number[] | string[],
 ) {
   const expr = sortExpression(sort);
-  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  const dir = sortDirection(sort);
   let query = db
     .selectFrom('users')
     .selectAll('users')
@@ -267,7 +271,7 @@ async function walkSortOrder(
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<PageRows> {
-  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  const dir = sortDirection(sort);
   const window = pageQuery(db, dialect, { ...filter, q: undefined }, sort, cursor).limit(broadWalkRows);
   const terms = searchCondition(dialect, searchTerms(filter.q), 'broad');
   // The window is read in order (a co-routine on SQLite, a Limit over the index scan on PostgreSQL), so the outer
@@ -289,7 +293,7 @@ async function sortTrigramMatches(
   cursor: Cursor | undefined,
 ): Promise<PageRows> {
   const expr = sortExpression(sort);
-  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  const dir = sortDirection(sort);
   const terms = searchTerms(filter.q);
   const long = terms.filter((t) => [...t].length >= 3);
   const short = searchCondition(
@@ -330,7 +334,7 @@ async function sortLikeMatches(
   cursor: Cursor | undefined,
 ): Promise<PageRows> {
   const expr = sortExpression(sort);
-  const dir = sort.desc ? sql.raw('DESC') : sql.raw('ASC');
+  const dir = sortDirection(sort);
   const like = searchCondition('postgres', searchTerms(filter.q), 'broad');
   const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
       SELECT users.id, ${expr} AS sort_value FROM users WHERE ${besidesTrigrams('postgres', filter, sort, cursor, like)})
