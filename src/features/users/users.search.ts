@@ -60,9 +60,10 @@ export function searchCondition(
   for (const term of likeTerms) {
     // PostgreSQL: a term with punctuation also asks the index of the text with its marks mapped (pg_trgm alone
     // drops them); the plain LIKE stays the exact test.
-    if (dialect === 'postgres' && !broad && searchMarks.test(term)) {
+    const mapped = mapMarks(term);
+    if (dialect === 'postgres' && !broad && mapped !== term) {
       conditions.push(
-        sql<SqlBool>`translate(users.search_text, ${sql.lit(marks)}, ${sql.lit(markLetters)}) LIKE ${`%${escapeLike(mapMarks(term))}%`} ESCAPE '\\'`,
+        sql<SqlBool>`translate(users.search_text, ${sql.lit(marks)}, ${sql.lit(markLetters)}) LIKE ${`%${escapeLike(mapped)}%`} ESCAPE '\\'`,
       );
     }
     conditions.push(sql<SqlBool>`users.search_text LIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`);
@@ -76,8 +77,7 @@ export function searchCondition(
  */
 const marks = ".@_-+'";
 const markLetters = 'ꜳꜵꜷꜹꜻꜽ';
-const searchMarks = /[.@_\-+']/;
-
+/** The term as that index holds text: each mark replaced by its letter (the term itself when it has none). */
 function mapMarks(term: string): string {
-  return term.replace(/[.@_\-+']/g, (m) => markLetters[marks.indexOf(m)] as string);
+  return Array.from(term, (c) => markLetters[marks.indexOf(c)] ?? c).join('');
 }
