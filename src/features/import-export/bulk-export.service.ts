@@ -9,12 +9,17 @@ import { AppError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import { exportColumns } from './bulk-import.schema.ts';
-import { allGroups, type ExportedUser, exportPage, membershipNames } from './bulk-import.store.ts';
+import {
+  allGroups,
+  type ExportedUser,
+  exportPage,
+  loadMembershipNames,
+  type UserMemberships,
+} from './bulk-import.store.ts';
 
 const pageSize = 2000;
-type Names = { groups: string[]; roles: string[]; organizations: string[] };
 /** Shared by every user without memberships; never written to. */
-const noNames: Names = { groups: [], roles: [], organizations: [] };
+const noNames: UserMemberships = { groups: [], roles: [], organizations: [] };
 
 export class ExportService {
   constructor(private readonly db: Db) {}
@@ -65,9 +70,9 @@ export class ExportService {
     yield '\n]}\n';
   }
 
-  private async *pages(): AsyncGenerator<[ExportedUser, Names][]> {
+  private async *pages(): AsyncGenerator<[ExportedUser, UserMemberships][]> {
     let after: { at: string; id: string } | undefined;
-    const known = await membershipNames(this.db);
+    const known = await loadMembershipNames(this.db);
     for (;;) {
       const { users, names } = await exportPage(this.db, known, after, pageSize);
       if (users.length) yield users.map((u) => [u, names.get(u.id) ?? noNames]);
@@ -85,7 +90,7 @@ export class ExportService {
  */
 
 /** One user as a CSV record: memberships `;`-separated, empty attributes as an empty cell. */
-function csvUserLine(u: ExportedUser, n: Names): string {
+function csvUserLine(u: ExportedUser, n: UserMemberships): string {
   return `${cell(u.username)},${cell(u.display_name)},${cell(u.email)},${cell(u.phone)},${cell(u.department)},${cell(
     u.description,
   )},${cell(u.comments)},${cell(u.attributes === '{}' ? null : u.attributes)},${cell(u.path)},${cell(u.type)},${cell(
@@ -94,7 +99,7 @@ function csvUserLine(u: ExportedUser, n: Names): string {
 }
 
 /** One user as a JSON object with the CSV's columns as keys. */
-function jsonUser(u: ExportedUser, n: Names): string {
+function jsonUser(u: ExportedUser, n: UserMemberships): string {
   const j = JSON.stringify;
   return `{"username":${j(u.username)},"displayName":${j(u.display_name)},"email":${j(u.email)},"phone":${j(
     u.phone,

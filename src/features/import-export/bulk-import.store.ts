@@ -252,8 +252,11 @@ export type MembershipNames = {
   organizations: Map<string, string>;
 };
 
+/** A user's memberships as an export writes them: group and role names, organization slugs. */
+export type UserMemberships = { groups: string[]; roles: string[]; organizations: string[] };
+
 /** Read once per export: a page's memberships are then id pairs, without a join per member row. */
-export async function membershipNames(db: Db): Promise<MembershipNames> {
+export async function loadMembershipNames(db: Db): Promise<MembershipNames> {
   const [groups, roles, organizations] = await Promise.all([
     db.selectFrom('groups').select(['id', 'name']).execute(),
     db.selectFrom('roles').select(['id', 'name']).execute(),
@@ -280,7 +283,7 @@ export async function exportPage(
   const users: ExportedUser[] = await q.orderBy('created_at').orderBy('id').limit(limit).execute();
   const ids = users.map((u) => u.id);
   // Only users with a membership get an entry (most have one or none): fewer objects for the collector per page.
-  const names = new Map<string, { groups: string[]; roles: string[]; organizations: string[] }>();
+  const names = new Map<string, UserMemberships>();
   if (ids.length === 0) return { users, names };
   const [groups, roles, orgs] = await Promise.all([
     db.selectFrom('group_members').select(['user_id', 'group_id as of']).where('user_id', 'in', ids).execute(),
