@@ -188,6 +188,31 @@ describeBothDialects('bulk import and export', (tt) => {
     }
   });
 
+  test('an export of several pages (2,000 users each) holds every user once, memberships by name', async () => {
+    const t = tt();
+    const p = unique('pages');
+    // "zeta" is created before "alpha" (by the first row), so id order and name order differ.
+    const rows = Array.from({ length: 4500 }, (_, i) => {
+      const groups = i % 3 === 0 ? `${p} zeta;${p} alpha` : i % 3 === 1 ? `${p} alpha` : '';
+      return `${p}-${i},${groups}`;
+    });
+    const imported = await t.request('POST', '/api/admin/import', {
+      token: t.adminToken,
+      headers: csv,
+      body: ['username,groups', ...rows].join('\n'),
+    });
+    assert.equal(imported.body.created, 4500, JSON.stringify(imported.body.refused));
+    const exported = await t.request('GET', '/api/admin/export', { token: t.adminToken, query: { format: 'csv' } });
+    const ours = exported.raw.body.split('\n').filter((line: string) => line.startsWith(`${p}-`));
+    assert.equal(ours.length, 4500);
+    assert.equal(new Set(ours.map((line: string) => line.split(',')[0])).size, 4500, 'no user twice');
+    for (const line of ours) {
+      const i = Number((line.split(',')[0] ?? '').slice(p.length + 1));
+      const groups = line.split(',')[11];
+      assert.equal(groups, i % 3 === 0 ? `${p} alpha;${p} zeta` : i % 3 === 1 ? `${p} alpha` : '', line);
+    }
+  });
+
   test('import needs directory-wide write access; a malformed body is a 400', async () => {
     const t = tt();
     const username = unique('weak');

@@ -71,14 +71,14 @@ export class ExportService {
   }
 
   private async *pages(): AsyncGenerator<[ExportedUser, UserMemberships][]> {
-    let after: { at: string; id: string } | undefined;
+    let after: string | undefined;
     const known = await loadMembershipNames(this.db);
     for (;;) {
       const { users, names } = await exportPage(this.db, known, after, pageSize);
       if (users.length) yield users.map((u) => [u, names.get(u.id) ?? noNames]);
       const last = users.at(-1);
       if (!last || users.length < pageSize) return;
-      after = { at: last.created_at, id: last.id };
+      after = last.id;
     }
   }
 }
