@@ -14,6 +14,7 @@ import * as loginThrottle from './0350-login-throttle.ts';
 import * as scim from './0450-scim.ts';
 import * as userSortIndexes from './0500-user-sort-indexes.ts';
 import * as userSearchMarks from './0550-user-search-marks.ts';
+import * as membershipUserIndexes from './0600-membership-user-indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0450-scim': scim,
   '0500-user-sort-indexes': userSortIndexes,
   '0550-user-search-marks': userSearchMarks,
+  '0600-membership-user-indexes': membershipUserIndexes,
 };
