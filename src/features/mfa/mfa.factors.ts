@@ -104,8 +104,9 @@ export class Factors {
   }
 
   /** The methods a user can finish a sign-in with now: SMS only while the phone is verified. */
-  async methodsOf(user: UserRow, db: Db = this.db): Promise<MfaMethod[]> {
-    const types = new Set((await this.confirmed(user.id, db)).map((a) => a.type));
+  /** `confirmed`: the user's confirmed authenticators when the caller has just read them. */
+  async methodsOf(user: UserRow, db: Db = this.db, confirmed?: AuthenticatorRow[]): Promise<MfaMethod[]> {
+    const types = new Set((confirmed ?? (await this.confirmed(user.id, db))).map((a) => a.type));
     const methods: MfaMethod[] = [];
     if (types.has('totp')) methods.push('totp');
     if (types.has('sms') && user.phone && user.phone_verified === 1) methods.push('sms');

@@ -49,9 +49,12 @@ export class MfaLoginService {
 
   /** Runs after a correct password: null lets the session be issued, otherwise the pending answer. */
   async gate(user: UserRow, client: Client): Promise<SecondFactorPending | null> {
-    const methods = await this.factors.methodsOf(user);
-    const hasFactor = (await this.factors.confirmed(user.id)).length > 0;
-    if (hasFactor) return { mfaRequired: true, mfaToken: await this.open(user, client, 'login'), methods };
+    // One read of the authenticators (the factors, not users.mfa_enabled, decide: deny by default).
+    const confirmed = await this.factors.confirmed(user.id);
+    if (confirmed.length > 0) {
+      const methods = await this.factors.methodsOf(user, this.db, confirmed);
+      return { mfaRequired: true, mfaToken: await this.open(user, client, 'login'), methods };
+    }
     if (!(await this.required(user))) return null;
     return {
       mfaRequired: true,
