@@ -167,4 +167,27 @@ describeBothDialects('directory at scale', (tt) => {
     assert.equal(byName.length, old.length);
     assert.deepEqual(new Set(byName), new Set(byCreated));
   });
+
+  test('counts of terms with punctuation are exact, past 2,000 matches too (PostgreSQL counts those without the marks index)', async () => {
+    const t = tt();
+    const tag = unique('zp')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
+    // 2,100 users at "<tag>.mail", 150 of them also "<tag>_x"; 100 more at "<tag> mail" (a space, not a dot) and
+    // 100 at "<tag>xmail": neither may be counted for "<tag>.mail".
+    const rows = userRows(tag, 2300, Date.UTC(2024, 6, 1)).map((r, i) => ({
+      ...r,
+      search_text:
+        i < 2100
+          ? `${r.username} ${tag}.mail${i < 150 ? ` ${tag}_x` : ''}`
+          : `${r.username} ${tag}${i < 2200 ? ' ' : 'x'}mail`,
+    }));
+    await insertRows(t, rows);
+    const dotted = await page(t, { q: `${tag}.mail`, limit: '10' });
+    assert.deepEqual([dotted.total, dotted.totalExact], [2100, true]);
+    const underscored = await page(t, { q: `${tag}_x`, limit: '10' });
+    assert.deepEqual([underscored.total, underscored.totalExact], [150, true]);
+    const both = await page(t, { q: `${tag}.mail ${tag}_x`, limit: '10' });
+    assert.deepEqual([both.total, both.totalExact], [150, true]);
+  });
 });

@@ -60,10 +60,9 @@ export function searchCondition(
   for (const term of likeTerms) {
     // PostgreSQL: a term with punctuation also asks the index of the text with its marks mapped (pg_trgm alone
     // drops them); the plain LIKE stays the exact test.
-    const mapped = mapMarks(term);
-    if (dialect === 'postgres' && !broad && mapped !== term) {
+    if (dialect === 'postgres' && !broad && hasMarks(term)) {
       conditions.push(
-        sql<SqlBool>`translate(users.search_text, ${sql.lit(marks)}, ${sql.lit(markLetters)}) LIKE ${`%${escapeLike(mapped)}%`} ESCAPE '\\'`,
+        sql<SqlBool>`translate(users.search_text, ${sql.lit(marks)}, ${sql.lit(markLetters)}) LIKE ${`%${escapeLike(mapMarks(term))}%`} ESCAPE '\\'`,
       );
     }
     conditions.push(sql<SqlBool>`users.search_text LIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`);
@@ -77,6 +76,11 @@ export function searchCondition(
  */
 const marks = ".@_-+'";
 const markLetters = 'ꜳꜵꜷꜹꜻꜽ';
+/** Whether a term holds any of the marks (PostgreSQL then also asks the mark-mapped index). */
+export function hasMarks(term: string): boolean {
+  return mapMarks(term) !== term;
+}
+
 /** The term as that index holds text: each mark replaced by its letter (the term itself when it has none). */
 function mapMarks(term: string): string {
   return Array.from(term, (c) => markLetters[marks.indexOf(c)] ?? c).join('');

@@ -1,8 +1,15 @@
 /** SQL for users: the only place that reads and writes the users table. */
-import { type Expression, type ExpressionBuilder, expressionBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  expressionBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
-import { ftsMatch, searchCondition, searchTerms } from './users.search.ts';
+import { ftsMatch, hasMarks, searchCondition, searchTerms } from './users.search.ts';
 
 export async function insertUser(db: Db, row: UsersTable): Promise<void> {
   await db.insertInto('users').values(row).execute();
@@ -165,7 +172,10 @@ function sortDirection(sort: UserSort) {
   return sort.desc ? sql.raw('DESC') : sql.raw('ASC');
 }
 
-/** Past this many trigram candidates, a SQLite search walks the sort index instead (see `searchCondition`). */
+/**
+ * Past this many trigram candidates, a search walks the sort index instead (see `searchCondition`); on PostgreSQL a
+ * term with punctuation is then also counted without the mark-mapped condition (`countUsers`).
+ */
 const narrowSearchLimit = 2000;
 
 /**
@@ -387,24 +397,45 @@ export async function countUsers(
   // without reading a user row per match.
   const groupMembers = db.selectFrom('group_members').select('group_members.user_id');
   // One group: its members are unique by the primary key, so no DISTINCT (a hash over up to 10,001 ids).
-  const inner = onlyGroup
-    ? (filter.groupIds && filter.groupIds.length > 1 ? groupMembers.distinct() : groupMembers)
-        .where('group_members.group_id', 'in', [...(filter.groupIds ?? []), ''])
-        .limit(exactCountLimit + 1)
-    : onlyFts
-      ? db
-          .selectFrom(sql`users_fts`.as('users_fts'))
-          .select(sql`1`.as('one'))
-          .where(sql<SqlBool>`users_fts MATCH ${ftsMatch(terms)}`)
-          .limit(exactCountLimit + 1)
-      : db
-          .selectFrom('users')
-          .select(sql`1`.as('one'))
-          .where((eb) => eb.and(filterConditions(eb, dialect, filter)))
-          .limit(exactCountLimit + 1);
-  const result = await sql<{ n: string | number }>`SELECT COUNT(*) AS n FROM (${inner}) AS matches`.execute(db);
+  if (onlyGroup) {
+    const members = filter.groupIds && filter.groupIds.length > 1 ? groupMembers.distinct() : groupMembers;
+    return countUpTo(db, members.where('group_members.group_id', 'in', [...(filter.groupIds ?? []), '']));
+  }
+  if (onlyFts) {
+    return countUpTo(
+      db,
+      db
+        .selectFrom(sql`users_fts`.as('users_fts'))
+        .select(sql`1`.as('one'))
+        .where(sql<SqlBool>`users_fts MATCH ${ftsMatch(terms)}`),
+    );
+  }
+  const matching = (candidates?: 'broad') =>
+    db
+      .selectFrom('users')
+      .select(sql`1`.as('one'))
+      .where((eb) => eb.and(filterConditions(eb, dialect, filter, candidates)));
+  if (dialect === 'postgres' && terms.some(hasMarks)) {
+    // The mark-mapped condition lets the index find a rare term with punctuation, but a sequential scan evaluates
+    // it on every row (`example.org` at 1,000,000 users: 36 ms to count 10,001 matches, 4.7 ms without it). So:
+    // count with it up to the list's own threshold, and past that (a dense term) with the plain LIKE alone.
+    const few = await countUpTo(db, matching(), narrowSearchLimit);
+    if (few.exact) return few;
+    return countUpTo(db, matching('broad'));
+  }
+  return countUpTo(db, matching());
+}
+
+/** Rows of `query` counted up to `limit`; past it, the limit as a lower bound. */
+async function countUpTo<DB, TB extends keyof DB, O>(
+  db: Db,
+  query: SelectQueryBuilder<DB, TB, O>,
+  limit = exactCountLimit,
+): Promise<{ total: number; exact: boolean }> {
+  const capped = query.limit(limit + 1);
+  const result = await sql<{ n: string | number }>`SELECT COUNT(*) AS n FROM (${capped}) AS matches`.execute(db);
   const n = Number(result.rows[0]?.n ?? 0);
-  return n > exactCountLimit ? { total: exactCountLimit, exact: false } : { total: n, exact: true };
+  return n > limit ? { total: limit, exact: false } : { total: n, exact: true };
 }
 
 /** Users per folder (`path`), among the users the filter lets through (a delegated admin's scope). */
