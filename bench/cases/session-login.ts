@@ -5,7 +5,7 @@
 import { hash } from '@node-rs/argon2';
 import { argon2Params } from '../../src/crypto/passwords.ts';
 import { median, medianLoad, pairedLoad, round } from '../lib/load.ts';
-import { api, benchAdmin, login, type Served, spawnServer } from '../lib/proc.ts';
+import { api, benchAdmin, login, removeDir, type Served, spawnServer } from '../lib/proc.ts';
 
 export type Sizes = { runs: number; seconds: number };
 
@@ -30,6 +30,7 @@ export async function sessionCheck(gh: Served, sizes: Sizes) {
     };
   } finally {
     await hello.stop();
+    removeDir(hello.dataDir);
   }
 }
 

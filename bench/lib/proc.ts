@@ -71,6 +71,7 @@ export type SpawnOptions = {
 
 export async function spawnServer(options: SpawnOptions): Promise<Served> {
   const port = await freePort();
+  const ownDir = options.env?.GATEHOUSE_DATA_DIR === undefined;
   const dataDir = options.env?.GATEHOUSE_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'gh-bench-'));
   const startMs = performance.now();
   const child = spawn(
@@ -91,6 +92,8 @@ export async function spawnServer(options: SpawnOptions): Promise<Served> {
     await waitFor(`${url}${options.readyPath ?? '/readyz'}`, 120_000, child);
   } catch (error) {
     child.kill('SIGKILL');
+    // A server that never answered is never stopped by its caller: its temp data dir goes here.
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}\n${output.slice(-20).join('\n')}`);
   }
   const ended = new Promise<void>((resolve) => {
