@@ -22,6 +22,7 @@ describeWithSmtp('registration and email', (t) => {
   test('the API refuses sign-up while allowRegistration is off, not only the page (Zitadel CVE-2024-49757)', async () => {
     const { app, smtp } = t();
     await setRegistration({ allowRegistration: false });
+    assert.deepEqual((await app.request('GET', '/api/auth/register')).body, { open: false });
     const body = registrant();
     const r = await app.request('POST', '/api/auth/register', { body });
     assert.equal(r.status, 403);
@@ -37,6 +38,9 @@ describeWithSmtp('registration and email', (t) => {
     const group = await makeGroup(app);
     await setRegistration({ allowRegistration: true, requireGroup: true, defaultGroupId: group.id });
     try {
+      // Public: the sign-in page asks before it offers sign-up.
+      const status = await app.request('GET', '/api/auth/register');
+      assert.deepEqual([status.status, status.body], [200, { open: true }]);
       const body = registrant();
       const r = await app.request('POST', '/api/auth/register', { body: { ...body, displayName: 'New Person' } });
       assert.equal(r.status, 202, JSON.stringify(r.body));

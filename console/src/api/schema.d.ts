@@ -3777,7 +3777,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Whether self-registration is open (the allowRegistration setting) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            open: boolean;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Create an account (only while allowRegistration is on); the address is verified by a link */
         post: {

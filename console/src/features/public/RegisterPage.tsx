@@ -1,4 +1,5 @@
-// Self-registration; the server refuses it (403) unless the allowRegistration setting is on.
+// Self-registration; the server refuses it (403) unless the allowRegistration setting is on, and the page says so
+// before asking for anything when it already knows.
 import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
@@ -6,12 +7,15 @@ import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { ApiError, fieldErrors, unwrap } from '../../api/problem';
 import { PublicLayout } from '../../app/layout/PublicLayout';
+import { useRegistrationOpen } from './registration';
 
 const FIELDS = ['username', 'email', 'displayName', 'password'];
 
 export function RegisterPage() {
   const [done, setDone] = useState<string | null>(null);
-  const [closed, setClosed] = useState(false);
+  const [refused, setRefused] = useState(false);
+  const open = useRegistrationOpen();
+  const closed = refused || open === false;
   const [failure, setFailure] = useState<string[]>([]);
   const form = useForm({
     initialValues: { username: '', email: '', displayName: '', password: '', confirmPassword: '' },
@@ -34,7 +38,7 @@ export function RegisterPage() {
       const answer = await unwrap(api.POST('/api/auth/register', { body: body as never }));
       setDone(answer.message);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 403) return setClosed(true);
+      if (error instanceof ApiError && error.status === 403) return setRefused(true);
       const { fields, rest } = fieldErrors(error, FIELDS);
       form.setErrors(fields);
       setFailure(rest);

@@ -8,12 +8,14 @@ import { describeError, unwrap } from '../../api/problem';
 import { PublicLayout } from '../../app/layout/PublicLayout';
 import { Loading } from '../../app/states';
 import { useMe, useResetSession } from '../auth/me';
+import { useRegistrationOpen } from '../public/registration';
 import { MfaEnrolStep } from './MfaEnrolStep';
 import { type MfaChallenge, MfaStep } from './MfaStep';
 import { landingFor } from './redirect';
 
 export function SignInPage() {
   const { data: me, isPending } = useMe();
+  const registrationOpen = useRegistrationOpen();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const resetSession = useResetSession();
@@ -83,9 +85,11 @@ export function SignInPage() {
             <Anchor component={Link} to="/forgot-password" size="sm">
               Forgot your password?
             </Anchor>
-            <Anchor component={Link} to="/register" size="sm">
-              Create an account
-            </Anchor>
+            {registrationOpen && (
+              <Anchor component={Link} to="/register" size="sm">
+                Create an account
+              </Anchor>
+            )}
           </Group>
         </Stack>
       </form>
