@@ -32,14 +32,13 @@ export type EventInput = {
 /** Keys whose values never enter an event, whatever a caller passes. */
 const secretKeys = /pass(word)?|secret|token|hash|code|otp|key$/i;
 
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, secretKeys.test(k) ? '[redacted]' : redact(v)]),
-    );
-  }
-  return value;
+/**
+ * The details as JSON, the value under any secret-looking key replaced, at any depth. One pass of JSON.stringify
+ * with a replacer: copying the object first cost more than writing it (~2 µs per event in a bulk import), and
+ * turned a Date into `{}`.
+ */
+export function redactedJson(details: Record<string, unknown>): string {
+  return JSON.stringify(details, (key, value) => (secretKeys.test(key) ? '[redacted]' : value));
 }
 
 /** The events row recordEvent writes (exported for bulk writers that insert many at once). */
@@ -56,7 +55,7 @@ export function eventRow(now: Date, actor: Actor, event: EventInput) {
     ip: actor.ip,
     user_agent: actor.userAgent,
     outcome: event.outcome ?? 'success',
-    details: JSON.stringify(redact(event.details ?? {})),
+    details: redactedJson(event.details ?? {}),
   };
 }
 
