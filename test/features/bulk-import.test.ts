@@ -130,6 +130,14 @@ describeBothDialects('bulk import and export', (tt) => {
     ];
     const r = await t.request('POST', '/api/admin/import', { token: t.adminToken, body: { users } });
     assert.equal(r.body.created, 4, JSON.stringify(r.body));
+    // The audit event says a credential came with the row (a key named like a password would be redacted).
+    const created = await t.request('GET', '/api/admin/users', { token: t.adminToken, query: { q: `${p}-dj` } });
+    const events = await t.request('GET', '/api/admin/events', {
+      token: t.adminToken,
+      query: { target: created.body.items[0].id },
+    });
+    assert.equal(events.body.items[0].details.credentialReplaced, true, JSON.stringify(events.body.items[0]));
+    assert.doesNotMatch(JSON.stringify(events.body.items), /pbkdf2|\$2[ab]\$/, 'no hash in the event');
     const passwords = ['bcrypt pass', 'bcrypt a pass', 'django pass', 'keycloak pass'];
     for (const [i, u] of users.entries()) {
       await assert.rejects(t.signIn(u.username, 'wrong password'));

@@ -190,7 +190,7 @@ function planNewUser(
     details: {
       username: after.username,
       changes: diffAudited(before, after),
-      passwordReplaced: after.password_hash !== before.password_hash,
+      credentialReplaced: after.password_hash !== before.password_hash,
       membershipsAdded: added,
     },
   });
@@ -232,7 +232,7 @@ function updatePlanned(
   state.events.push({
     action: 'user.import.update',
     target: { type: 'user', id: planned.id },
-    details: { username: planned.username, changes, passwordReplaced: hashChanged, membershipsAdded: added },
+    details: { username: planned.username, changes, credentialReplaced: hashChanged, membershipsAdded: added },
   });
   return { outcome: 'updated', userId: planned.id };
 }
@@ -291,7 +291,7 @@ async function updateExisting(
     await recordEvent(trx, ctx.clock, ctx.caller.actor, {
       action: 'user.import.update',
       target: { type: 'user', id: after.id },
-      details: { username: after.username, changes, passwordReplaced: hashChanged, membershipsAdded: added },
+      details: { username: after.username, changes, credentialReplaced: hashChanged, membershipsAdded: added },
     });
   }
   return { outcome, userId: after.id };
