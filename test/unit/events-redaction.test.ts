@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { redactedJson } from '../../src/features/events/events.service.ts';
 
-test('values under secret-looking keys are replaced at any depth; everything else is kept as JSON', () => {
+test('values under secret-looking keys are replaced at any depth; flags and everything else are kept as JSON', () => {
   const details = {
     username: 'ann',
     password: 'hunter2',
@@ -14,6 +14,8 @@ test('values under secret-looking keys are replaced at any depth; everything els
     clientSecret: 's',
     at: new Date('2026-01-02T03:04:05.000Z'),
     missing: undefined,
+    passwordChanged: true,
+    must_change_password: { from: 0, to: 1 },
   };
   assert.deepEqual(JSON.parse(redactedJson(details)), {
     username: 'ann',
@@ -24,6 +26,8 @@ test('values under secret-looking keys are replaced at any depth; everything els
     otp: '[redacted]',
     clientSecret: '[redacted]',
     at: '2026-01-02T03:04:05.000Z',
+    passwordChanged: true,
+    must_change_password: { from: 0, to: 1 },
   });
   for (const secret of ['hunter2', 'gh_live_1', 't1', '$argon2id', '1234-5678', '123456'])
     assert.ok(!redactedJson(details).includes(secret), secret);

@@ -31,14 +31,19 @@ export type EventInput = {
 
 /** Keys whose values never enter an event, whatever a caller passes. */
 const secretKeys = /pass(word)?|secret|token|hash|code|otp|key$/i;
+/** Flags whose names match the pattern above but hold no secret (the user column in a field diff). */
+const notSecret = new Set(['must_change_password']);
 
 /**
- * The details as JSON, the value under any secret-looking key replaced, at any depth. One pass of JSON.stringify
- * with a replacer: copying the object first cost more than writing it (~2 µs per event in a bulk import), and
- * turned a Date into `{}`.
+ * The details as JSON, the value under any secret-looking key replaced, at any depth; a boolean is kept (a flag
+ * such as `passwordChanged` is not a secret, and it was written as "[redacted]"). One pass of JSON.stringify with
+ * a replacer: copying the object first cost more than writing it (~2 µs per event in a bulk import), and turned a
+ * Date into `{}`.
  */
 export function redactedJson(details: Record<string, unknown>): string {
-  return JSON.stringify(details, (key, value) => (secretKeys.test(key) ? '[redacted]' : value));
+  return JSON.stringify(details, (key, value) =>
+    typeof value !== 'boolean' && secretKeys.test(key) && !notSecret.has(key) ? '[redacted]' : value,
+  );
 }
 
 /** The events row recordEvent writes (exported for bulk writers that insert many at once). */
