@@ -36,10 +36,8 @@ export function safeEqual(a: string, b: string): boolean {
  * local and lets `id` break ties in cursor pagination.
  */
 export function newId(now: Date = new Date()): string {
-  const bytes = Buffer.from(randomUUID().replaceAll('-', ''), 'hex');
-  const ms = BigInt(now.getTime());
-  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  // randomUUID's text with its first 12 hex digits replaced by the time and its version digit by 7; string work
+  // only (decoding to bytes and back cost ~1.5 µs per id, and every insert takes one).
+  const time = now.getTime().toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`;
 }

@@ -22,8 +22,13 @@ test('safeEqual compares in constant time and handles unequal lengths (authentik
 test('ids are time-ordered UUIDv7-shaped strings', () => {
   const a = newId(new Date(1_000));
   const b = newId(new Date(2_000));
-  assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.match(a, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.ok(a < b);
+  // The first 48 bits are the milliseconds (RFC 9562 UUIDv7), the rest random.
+  assert.match(newId(new Date(0x0123456789ab)), /^01234567-89ab-7/);
+  const many = Array.from({ length: 10_000 }, () => newId(new Date(5_000)));
+  assert.equal(new Set(many).size, many.length);
+  assert.equal(new Set(many.map((id) => id.slice(15, 18))).size > 1000, true, 'random bits follow the version');
 });
 
 test('AES-256-GCM round-trips and detects tampering', () => {
