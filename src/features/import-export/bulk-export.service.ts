@@ -58,7 +58,7 @@ export class ExportService {
     }));
     yield `{"groups":${JSON.stringify(groupItems)},\n"users":[`;
     let first = true;
-    for await (const page of this.pages()) {
+    for await (const page of this.pages(groups)) {
       let text = '';
       for (const [user, names] of page) {
         text += `${first ? '\n' : ',\n'}${jsonUser(user, names)}`;
@@ -70,9 +70,10 @@ export class ExportService {
     yield '\n]}\n';
   }
 
-  private async *pages(): AsyncGenerator<[ExportedUser, UserMemberships][]> {
+  /** `groups`: every group, when the caller has read them (else read here with the role and organization names). */
+  private async *pages(groups?: { id: string; name: string }[]): AsyncGenerator<[ExportedUser, UserMemberships][]> {
     let after: string | undefined;
-    const known = await loadMembershipNames(this.db);
+    const known = await loadMembershipNames(this.db, groups);
     for (;;) {
       const { users, names } = await exportPage(this.db, known, after, pageSize);
       if (users.length) yield users.map((u) => [u, names.get(u.id) ?? noNames]);

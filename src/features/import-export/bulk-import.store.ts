@@ -254,15 +254,18 @@ export type MembershipNames = {
 /** A user's memberships as an export writes them: group and role names, organization slugs. */
 export type UserMemberships = { groups: string[]; roles: string[]; organizations: string[] };
 
-/** Read once per export: a page's memberships are then id pairs, without a join per member row. */
-export async function loadMembershipNames(db: Db): Promise<MembershipNames> {
-  const [groups, roles, organizations] = await Promise.all([
-    db.selectFrom('groups').select(['id', 'name']).execute(),
+/**
+ * Read once per export: a page's memberships are then id pairs, without a join per member row. `groups`: the
+ * groups when the caller has read them already (the JSON export lists them).
+ */
+export async function loadMembershipNames(db: Db, groups?: { id: string; name: string }[]): Promise<MembershipNames> {
+  const [groupRows, roles, organizations] = await Promise.all([
+    groups ?? db.selectFrom('groups').select(['id', 'name']).execute(),
     db.selectFrom('roles').select(['id', 'name']).execute(),
     db.selectFrom('organizations').select(['id', 'slug as name']).execute(),
   ]);
   const byId = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
-  return { groups: byId(groups), roles: byId(roles), organizations: byId(organizations) };
+  return { groups: byId(groupRows), roles: byId(roles), organizations: byId(organizations) };
 }
 
 /**
