@@ -395,9 +395,9 @@ export async function countUsers(
     only.every(([k]) => k === 'q');
   // Only a group or only a trigram search: count from that index alone (every member or indexed row is a user),
   // without reading a user row per match.
-  const groupMembers = db.selectFrom('group_members').select('group_members.user_id');
-  // One group: its members are unique by the primary key, so no DISTINCT (a hash over up to 10,001 ids).
   if (onlyGroup) {
+    const groupMembers = db.selectFrom('group_members').select('group_members.user_id');
+    // One group: its members are unique by the primary key, so no DISTINCT (a hash over up to 10,001 ids).
     const members = filter.groupIds && filter.groupIds.length > 1 ? groupMembers.distinct() : groupMembers;
     return countUpTo(db, members.where('group_members.group_id', 'in', [...(filter.groupIds ?? []), '']));
   }
