@@ -126,12 +126,11 @@ describeBothDialects('mail without SMTP', (t) => {
     const email = `${unique('logged')}@example.test`;
     const r = await request('POST', '/api/admin/invitations', { token: adminToken, body: { emails: [email] } });
     assert.equal(r.status, 201);
-    await until(async () => lines.some((l) => l.includes(email)));
-    const row = await app.services.db
-      .selectFrom('mail_outbox')
-      .selectAll()
-      .where('to_address', '=', email)
-      .executeTakeFirstOrThrow();
+    const outboxRow = () =>
+      app.services.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', email).executeTakeFirstOrThrow();
+    // The log line is written while the message is being sent; the row says 'sent' only once that update commits.
+    await until(async () => lines.some((l) => l.includes(email)) && (await outboxRow()).status === 'sent');
+    const row = await outboxRow();
     assert.equal(row.status, 'sent');
     assert.equal(row.provider, 'log');
     const token = /token=([A-Za-z0-9_-]{43})/.exec(row.text_body ?? '')?.[1];
