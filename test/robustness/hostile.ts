@@ -2,6 +2,11 @@
  * fast-check arbitraries for hostile requests built from the OpenAPI document: every body is invalid by
  * construction (the whole body of the wrong type, or one typed property of the wrong type), path ids are hostile,
  * so no request may change the directory, and every answer must be a 4xx in the problem form (SCIM's under /scim).
+ * Every /api and /scim route is a target. Three kinds take a body the document does not describe as a JSON schema:
+ * SCIM creations (their resource is checked by hand: the fuzzer knows its required name), the import (CSV or JSON
+ * documents that are refused whole) and the few state-changing routes that take nothing at all (logout, "send me a
+ * code", "end every session"): any request to those is a valid one, so they are sent hostile requests without a
+ * credential only, which must change nothing either.
  */
 import fc from 'fast-check';
 
@@ -10,9 +15,16 @@ export type Operation = {
   path: string;
   params: string[];
   query: Record<string, { type?: string }>;
-  body: { type?: string; properties?: Record<string, JsonSchema> } | undefined;
+  body: BodySchema | undefined;
+  /** The body may also be `null` (an optional confirmation, as on the MFA routes): null is then valid, not hostile. */
+  nullable: boolean;
 };
+type BodySchema = { type?: string; properties?: Record<string, JsonSchema>; anyOf?: BodySchema[] };
 type JsonSchema = { type?: string; anyOf?: unknown[]; enum?: unknown[] };
+
+/** SCIM creations validate their resource by hand (the document shows `{}`): the attribute each one requires. */
+const scimRequired: Record<string, string> = { '/scim/v2/Users': 'userName', '/scim/v2/Groups': 'displayName' };
+const importPath = '/api/admin/import';
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is read as loose JSON.
 type OpenApi = { paths: Record<string, Record<string, any>> };
 
@@ -22,23 +34,31 @@ export function operationsOf(doc: OpenApi): Operation[] {
     if (!path.startsWith('/api/') && !path.startsWith('/scim/')) continue;
     for (const [method, op] of Object.entries(methods)) {
       const parameters = (op.parameters ?? []) as { in: string; name: string; schema?: { type?: string } }[];
+      const declared = op.requestBody?.content?.['application/json']?.schema as BodySchema | undefined;
+      const variants = declared?.anyOf ?? [];
+      const required = method === 'post' ? scimRequired[path] : undefined;
       ops.push({
         method: method.toUpperCase(),
         path,
         params: parameters.filter((p) => p.in === 'path').map((p) => p.name),
         query: Object.fromEntries(parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema ?? {}])),
-        body: op.requestBody?.content?.['application/json']?.schema,
+        body: required
+          ? { type: 'object', properties: { [required]: { type: 'string' } } }
+          : (variants.find((v) => v.type === 'object') ?? declared),
+        nullable: variants.some((v) => v.type === 'null'),
       });
     }
   }
   return ops;
 }
 
-/** A state-changing route that takes neither path ids nor a JSON body cannot be sent an invalid request. */
-export function fuzzable(op: Operation): boolean {
-  if (op.method === 'GET') return true;
-  if (op.params.length > 0) return true;
-  return op.body?.type === 'object' || op.body?.type === 'array';
+/**
+ * A state-changing route that takes neither path ids nor a body: any request to it with a credential is a valid
+ * one (a logout, a code sent), so it is only sent hostile requests without one.
+ */
+export function anonymousOnly(op: Operation): boolean {
+  if (op.method === 'GET' || op.params.length > 0 || op.path === importPath) return false;
+  return op.body?.type !== 'object' && op.body?.type !== 'array';
 }
 
 export const injections = [
@@ -142,7 +162,7 @@ export function invalidBody(op: Operation): fc.Arbitrary<string> {
     .oneof(
       hostileString,
       fc.integer(),
-      fc.constant(null),
+      ...(op.nullable ? [] : [fc.constant(null)]),
       deep.map((d) => [d]),
     )
     .map((v) => toJson(op.body?.type === 'array' ? { items: v } : v));
@@ -171,7 +191,63 @@ export function invalidBody(op: Operation): fc.Arbitrary<string> {
   return fc.oneof({ arbitrary: fieldWrong, weight: 3 }, { arbitrary: topLevelWrong, weight: 1 });
 }
 
-export type HostileRequest = { method: string; url: string; body?: string; contentType?: string; anonymous: boolean };
+/**
+ * An import document refused whole (each is a 4xx, or at most a report of refused rows): the wrong shape of JSON,
+ * users or groups that are not lists, users whose username is not text, CSV without a username column or with an
+ * unterminated quote, bytes that are no CSV. A valid row could create a user, so none is ever generated.
+ */
+const invalidImport: fc.Arbitrary<{ body: string; contentType: string }> = fc.oneof(
+  fc
+    .oneof(
+      hostileString.map((v) => toJson(v)),
+      fc.integer().map(String),
+      fc.constant('null'),
+      deep.map((d) => d.toText()),
+      anyHostile.filter((v) => !Array.isArray(v)).map((v) => toJson({ users: v })),
+      anyHostile.filter((v) => !Array.isArray(v)).map((v) => toJson({ users: [], groups: v })),
+      fc
+        .array(wrongFor('string'), { minLength: 1, maxLength: 3 })
+        .map((names) => toJson({ users: names.map((username) => ({ username, password: 'x' })) })),
+    )
+    .map((body) => ({ body, contentType: 'application/json' })),
+  fc
+    .oneof(
+      fc
+        .array(
+          hostileString.filter((h) => !/username/i.test(h)),
+          { minLength: 1, maxLength: 4 },
+        )
+        .map((cells) => `${cells.map((c) => JSON.stringify(c)).join(',')}\n${cells.map(() => 'x').join(',')}\n`),
+      hostileString.map((name) => `username,email\n"${name.replaceAll('"', '')},x@example.org\n`),
+      fc.uint8Array({ minLength: 1, maxLength: 200 }).map((bytes) => `\u0000${Buffer.from(bytes).toString('latin1')}`),
+    )
+    .map((body) => ({ body, contentType: 'text/csv' })),
+);
+
+export type HostileRequest = {
+  /** The route as the document names it (`POST /api/admin/users/{id}`). */
+  route: string;
+  method: string;
+  url: string;
+  body?: string;
+  contentType?: string;
+  anonymous: boolean;
+};
+
+function bodyFor(op: Operation): fc.Arbitrary<{ body?: string; contentType?: string }> {
+  if (op.method === 'GET' || op.method === 'DELETE') return fc.constant({});
+  if (op.path === importPath) return invalidImport;
+  return fc.record({
+    body: invalidBody(op),
+    contentType: fc.constantFrom(
+      'application/json',
+      'application/json',
+      'application/json',
+      'text/plain',
+      'application/scim+json',
+    ),
+  });
+}
 
 export function hostileRequest(ops: Operation[]): fc.Arbitrary<HostileRequest> {
   return fc.constantFrom(...ops).chain((op) =>
@@ -191,23 +267,17 @@ export function hostileRequest(ops: Operation[]): fc.Arbitrary<HostileRequest> {
             maxKeys: 3,
           },
         ),
-        body: op.method === 'GET' || op.method === 'DELETE' ? fc.constant(undefined) : invalidBody(op),
-        anonymous: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
-        contentType: fc.constantFrom(
-          'application/json',
-          'application/json',
-          'application/json',
-          'text/plain',
-          'application/scim+json',
-        ),
+        sent: bodyFor(op),
+        anonymous: anonymousOnly(op) ? fc.constant(true) : fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
       })
-      .map(({ ids, query, body, anonymous, contentType }) => {
+      .map(({ ids, query, sent, anonymous }) => {
         let path = op.path;
         op.params.forEach((name, i) => {
           path = path.replace(`{${name}}`, encodeURIComponent(Buffer.from(ids[i] as string).toString()));
         });
         const qs = new URLSearchParams(query as Record<string, string>).toString();
-        return { method: op.method, url: qs ? `${path}?${qs}` : path, body, anonymous, contentType };
+        const route = `${op.method} ${op.path}`;
+        return { route, method: op.method, url: qs ? `${path}?${qs}` : path, ...sent, anonymous };
       }),
   );
 }
