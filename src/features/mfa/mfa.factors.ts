@@ -104,9 +104,13 @@ export class Factors {
   }
 
   /** The methods a user can finish a sign-in with now: SMS only while the phone is verified. */
-  /** `confirmed`: the user's confirmed authenticators when the caller has just read them. */
-  async methodsOf(user: UserRow, db: Db = this.db, confirmed?: AuthenticatorRow[]): Promise<MfaMethod[]> {
-    const types = new Set((confirmed ?? (await this.confirmed(user.id, db))).map((a) => a.type));
+  async methodsOf(user: UserRow, db: Db = this.db): Promise<MfaMethod[]> {
+    return this.methodsFrom(user, await this.confirmed(user.id, db), db);
+  }
+
+  /** The same, from the user's confirmed authenticators when the caller has just read them. */
+  async methodsFrom(user: UserRow, confirmed: AuthenticatorRow[], db: Db = this.db): Promise<MfaMethod[]> {
+    const types = new Set(confirmed.map((a) => a.type));
     const methods: MfaMethod[] = [];
     if (types.has('totp')) methods.push('totp');
     if (types.has('sms') && user.phone && user.phone_verified === 1) methods.push('sms');

@@ -52,7 +52,7 @@ export class MfaLoginService {
     // One read of the authenticators (the factors, not users.mfa_enabled, decide: deny by default).
     const confirmed = await this.factors.confirmed(user.id);
     if (confirmed.length > 0) {
-      const methods = await this.factors.methodsOf(user, this.db, confirmed);
+      const methods = await this.factors.methodsFrom(user, confirmed);
       return { mfaRequired: true, mfaToken: await this.open(user, client, 'login'), methods };
     }
     if (!(await this.required(user))) return null;
