@@ -59,7 +59,7 @@ function userRows(tag: string, n: number, fromMs: number) {
       mfa_enabled: 0,
       created_at: at,
       updated_at: at,
-      last_login_at: null,
+      last_login_at: null as string | null,
     };
   });
 }
@@ -134,9 +134,11 @@ describeBothDialects('directory at scale', (tt) => {
       .toLowerCase()
       .replace(/[^a-z0-9]/g, '');
     // 2,100 matches (a broad search), all older than 2,100 users that do not match: the first 2,000 rows of the
-    // newest-first order hold no match, so a page cannot come from walking them.
+    // newest-first order hold no match, so a page cannot come from walking them. The others have signed in and the
+    // matches never did, so the same holds for the order by last sign-in.
     const old = userRows(tag, 2100, Date.UTC(2023, 0, 1));
-    await insertRows(t, [...old, ...userRows(other, 2100, Date.UTC(2025, 0, 1))]);
+    const signedIn = userRows(other, 2100, Date.UTC(2025, 0, 1)).map((r) => ({ ...r, last_login_at: r.created_at }));
+    await insertRows(t, [...old, ...signedIn]);
     const group = await t.request('POST', '/api/admin/groups', { token: t.adminToken, body: { name: unique('Far') } });
     assert.equal(group.status, 201, JSON.stringify(group.body));
     const members = old.filter((_, i) => i % 5 === 0);
@@ -166,6 +168,12 @@ describeBothDialects('directory at scale', (tt) => {
     const byName = await all(t, { q: tag, sort: 'displayName' });
     assert.equal(byName.length, old.length);
     assert.deepEqual(new Set(byName), new Set(byCreated));
+    // By last sign-in (none of the matches signed in: ties by id, highest first); PostgreSQL reads the order table of
+    // migration 0700, which its insert trigger filled for these rows written straight into users.
+    assert.deepEqual(
+      await all(t, { q: tag, sort: '-lastLoginAt' }),
+      [...old].sort((a, b) => b.id.localeCompare(a.id)).map((r) => r.username),
+    );
   });
 
   test('counts of terms with punctuation are exact, past 2,000 matches too (PostgreSQL counts those without the marks index)', async () => {

@@ -15,6 +15,8 @@ import * as scim from './0450-scim.ts';
 import * as userSortIndexes from './0500-user-sort-indexes.ts';
 import * as userSearchMarks from './0550-user-search-marks.ts';
 import * as membershipUserIndexes from './0600-membership-user-indexes.ts';
+import * as userLastSignInSort from './0650-user-last-sign-in-sort.ts';
+import * as userSignInOrder from './0700-user-sign-in-order.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -28,4 +30,6 @@ export const migrations: Record<string, Migration> = {
   '0500-user-sort-indexes': userSortIndexes,
   '0550-user-search-marks': userSearchMarks,
   '0600-membership-user-indexes': membershipUserIndexes,
+  '0650-user-last-sign-in-sort': userLastSignInSort,
+  '0700-user-sign-in-order': userSignInOrder,
 };

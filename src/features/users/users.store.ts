@@ -11,6 +11,13 @@ import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/databa
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
 import { ftsMatch, hasMarks, searchCondition, searchTerms } from './users.search.ts';
 
+/** PostgreSQL's order of users by last sign-in, kept by triggers (migration 0700). */
+declare module '../../db/database.ts' {
+  interface Database {
+    user_sign_in_order: { user_id: string; sort_key: string };
+  }
+}
+
 export async function insertUser(db: Db, row: UsersTable): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
@@ -168,6 +175,18 @@ function sortExpression(sort: UserSort) {
     : sql<string>`users.${sql.ref(sort.column)}`;
 }
 
+/**
+ * Where a sort's values come from: the users row, or, for last sign-in on PostgreSQL, the order table of migration
+ * 0700 joined as `so`, whose index holds the sort value and the user id (the tie-breaker, and the cursor's second
+ * half, must then be `so.user_id`: a row comparison on `users.id` could not seek that index).
+ */
+function sortSource(dialect: Dialect, sort: UserSort) {
+  if (dialect === 'postgres' && sort.column === 'last_login_at') {
+    return { expr: sql<string>`so.sort_key`, tie: sql<string>`so.user_id`, joined: true };
+  }
+  return { expr: sortExpression(sort), tie: sql<string>`users.id`, joined: false };
+}
+
 function sortDirection(sort: UserSort) {
   return sort.desc ? sql.raw('DESC') : sql.raw('ASC');
 }
@@ -236,26 +255,27 @@ function pageQuery(
   cursor: Cursor | undefined,
   candidates?: 'broad' | number[] | string[],
 ) {
-  const expr = sortExpression(sort);
+  const { expr, tie, joined } = sortSource(dialect, sort);
   const dir = sortDirection(sort);
   let query = db
     .selectFrom('users')
+    .$if(joined, (q) => q.innerJoin('user_sign_in_order as so', 'so.user_id', 'users.id'))
     .selectAll('users')
     .select(expr.as('sort_value'))
     .where((eb) => eb.and(filterConditions(eb, dialect, filter, candidates)));
-  if (cursor) query = query.where(cursorCondition(sort, cursor));
-  return query.orderBy(sql`${expr} ${dir}`).orderBy(sql`users.id ${dir}`);
+  if (cursor) query = query.where(cursorCondition(dialect, sort, cursor));
+  return query.orderBy(sql`${expr} ${dir}`).orderBy(sql`${tie} ${dir}`);
 }
 
 /**
  * A row-value comparison, so both dialects seek the (sort value, id) index instead of scanning up to the cursor;
  * the redundant comparison of the sort value alone lets SQLite seek an index on an expression (COALESCE) too.
  */
-function cursorCondition(sort: UserSort, cursor: Cursor) {
-  const expr = sortExpression(sort);
+function cursorCondition(dialect: Dialect, sort: UserSort, cursor: Cursor) {
+  const { expr, tie } = sortSource(dialect, sort);
   const value = String(cursor.value ?? '');
   const [op, orEqual] = sort.desc ? [sql.raw('<'), sql.raw('<=')] : [sql.raw('>'), sql.raw('>=')];
-  return sql<SqlBool>`(${expr} ${orEqual} ${value} AND (${expr}, users.id) ${op} (${value}, ${cursor.id}))`;
+  return sql<SqlBool>`(${expr} ${orEqual} ${value} AND (${expr}, ${tie}) ${op} (${value}, ${cursor.id}))`;
 }
 
 type SortedRow = UserRow & { sort_value: unknown };
@@ -328,7 +348,7 @@ function besidesTrigrams(
 ) {
   const eb = expressionBuilder<Database, 'users'>();
   const conditions = [...filterConditions(eb, dialect, { ...filter, q: undefined }), ...search];
-  if (cursor) conditions.push(cursorCondition(sort, cursor));
+  if (cursor) conditions.push(cursorCondition(dialect, sort, cursor));
   return eb.and(conditions);
 }
 
@@ -343,11 +363,12 @@ async function sortLikeMatches(
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<PageRows> {
-  const expr = sortExpression(sort);
+  const { expr, joined } = sortSource('postgres', sort);
   const dir = sortDirection(sort);
   const like = searchCondition('postgres', searchTerms(filter.q), 'broad');
+  const from = joined ? sql`users JOIN user_sign_in_order AS so ON so.user_id = users.id` : sql`users`;
   const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
-      SELECT users.id, ${expr} AS sort_value FROM users WHERE ${besidesTrigrams('postgres', filter, sort, cursor, like)})
+      SELECT users.id, ${expr} AS sort_value FROM ${from} WHERE ${besidesTrigrams('postgres', filter, sort, cursor, like)})
     SELECT users.*, page.sort_value FROM users JOIN (
       SELECT id, sort_value FROM matches ORDER BY sort_value ${dir}, id ${dir} LIMIT ${limit}) AS page
     ON page.id = users.id
