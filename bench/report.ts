@@ -94,6 +94,13 @@ function rows(r: Any): string[][] {
         'p95 < 25',
         ok(q.firstPageByName),
       ]);
+    if (q.firstPageByLastSignIn)
+      out.push([
+        `${label}: first page by last sign-in p50 / p95 (ms)`,
+        `${q.firstPageByLastSignIn.p50} / ${q.firstPageByLastSignIn.p95}`,
+        'p95 < 25',
+        ok(q.firstPageByLastSignIn),
+      ]);
     out.push([
       `${label}: filter by group p50 / p95 (ms)`,
       `${q.byGroup.p50} / ${q.byGroup.p95}`,

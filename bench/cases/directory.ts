@@ -189,6 +189,8 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
   const firstPage = await timeEach(samples, () => get('/api/admin/users?limit=50').then(() => {}));
   // Sorted by display name: the console's other sortable column, read through its own index.
   const byName = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=displayName').then(() => {}));
+  // The console's "Recently signed in": an index on SQLite, a sort on PostgreSQL (migration 0650 says why).
+  const byLastSignIn = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=-lastLoginAt').then(() => {}));
   const byGroup = await timeEach(samples, () => get(`/api/admin/users?group=${groupId}&limit=50`).then(() => {}));
   // Walk 20 pages in, then time the deep page itself.
   let cursor: string | null = null;
@@ -200,6 +202,7 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
     search: stats(search),
     firstPage: stats(firstPage),
     firstPageByName: stats(byName),
+    firstPageByLastSignIn: stats(byLastSignIn),
     byGroup: stats(byGroup),
     deepCursorPage: stats(deep),
     target: { p95Ms: 25 },

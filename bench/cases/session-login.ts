@@ -24,7 +24,7 @@ export async function sessionCheck(gh: Served, sizes: Sizes) {
       connections: 50,
       baseline: paired.baseline,
       me,
-      ratio: round(paired.ratio),
+      ratio: round(paired.ratio, 3),
       p99Ms: me.p99,
       targets: { ratio: 0.6, p99Ms: 10 },
     };
@@ -86,7 +86,7 @@ export async function loginRate(gh: Served, sizes: Sizes) {
     argon2HashesPerSec: round(hashRate),
     loginsPerSec: round(loginRps),
     loginErrors: logins.reduce((s, l) => s + l.errors + l.non2xx, 0),
-    ratio: round(loginRps / hashRate),
+    ratio: round(loginRps / hashRate, 3),
     meP99DuringLoginsMs: meUnderLoad.p99,
     targets: { ratio: 0.85, meP99DuringLoginsMs: 20 },
   };
