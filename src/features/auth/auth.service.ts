@@ -10,7 +10,7 @@ import { AppError } from '../../errors.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { Client, SessionsService } from '../sessions/sessions.service.ts';
-import { findUserByLogin, updateUserRow } from '../users/users.store.ts';
+import { findUserByLogin, recordSignInTime, updateUserRow } from '../users/users.store.ts';
 import { loginKey } from '../users/users.validation.ts';
 
 export type LoginResult = { token: string; session: SessionRow; user: UserRow };
@@ -101,7 +101,7 @@ export class AuthService {
     const now = iso(this.clock.now());
     return this.db.transaction().execute(async (trx) => {
       const { token, session } = await this.sessions.create(user.id, client, trx);
-      await updateUserRow(trx, user.id, { last_login_at: now });
+      await recordSignInTime(trx, user.id, now);
       await recordEvent(
         trx,
         this.clock,

@@ -6,8 +6,8 @@ import { dataChanged } from '../../cache/epoch-cache.ts';
 import type { Clock } from '../../clock.ts';
 import { iso } from '../../clock.ts';
 import { newId } from '../../crypto/tokens.ts';
-import type { Db } from '../../db/database.ts';
-import { eventSince } from './events.store.ts';
+import type { Db, EventsTable } from '../../db/database.ts';
+import { eventSince, insertEvent } from './events.store.ts';
 
 /** Who acts: a user (through a session), an API key, or the system itself (start-up, CLI, jobs). */
 export type Actor = {
@@ -47,7 +47,7 @@ export function redactedJson(details: Record<string, unknown>): string {
 }
 
 /** The events row recordEvent writes (exported for bulk writers that insert many at once). */
-export function eventRow(now: Date, actor: Actor, event: EventInput) {
+export function eventRow(now: Date, actor: Actor, event: EventInput): EventsTable {
   return {
     id: newId(now),
     at: iso(now),
@@ -65,10 +65,7 @@ export function eventRow(now: Date, actor: Actor, event: EventInput) {
 }
 
 export async function recordEvent(db: Db, clock: Clock, actor: Actor, event: EventInput): Promise<void> {
-  await db
-    .insertInto('events')
-    .values(eventRow(clock.now(), actor, event))
-    .execute();
+  await insertEvent(db, eventRow(clock.now(), actor, event));
   // Every change records an event: the per-process read caches (session check) drop what they hold.
   dataChanged();
 }

@@ -1,7 +1,27 @@
-/** Reads of the audit trail (the write side is recordEvent). Newest first, by (at, id). */
-import type { Db } from '../../db/database.ts';
+/** SQL of the audit trail: the insert behind recordEvent, and the reads, newest first by (at, id). */
+import type { Db, EventsTable } from '../../db/database.ts';
 import { escapeLike } from '../../db/dialect.ts';
+import { everyColumn, preparedInsert } from '../../db/prepared.ts';
 import type { Cursor } from '../../http/pagination.ts';
+
+/** Prepared: nearly every request that changes something records one (each sign-in does). */
+export const insertEvent = preparedInsert<EventsTable>(
+  'events',
+  everyColumn<EventsTable>()([
+    'id',
+    'at',
+    'actor_type',
+    'actor_id',
+    'actor_name',
+    'action',
+    'target_type',
+    'target_id',
+    'ip',
+    'user_agent',
+    'outcome',
+    'details',
+  ]),
+);
 
 export type EventFilter = {
   q?: string | undefined;

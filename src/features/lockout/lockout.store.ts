@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { iso } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { CounterState, FailureCounters, Reserve } from './lockout.counters.ts';
 
 export interface LoginThrottleTable {
@@ -19,6 +20,46 @@ declare module '../../db/database.ts' {
 }
 
 const at = (ms: number) => iso(new Date(ms));
+
+/**
+ * Takes one attempt when the counter allows it. A quiet period (decayMs without a failure, `cutoff`) starts the
+ * count, and after an old lock the doubling, afresh.
+ */
+const takeAttempt = prepared<{ key: string; limit: number; now: string; cutoff: string }, { lock_level: number }>(
+  ['key', 'limit', 'now', 'cutoff'],
+  (db, { key, limit, now, cutoff }) => {
+    const stale = sql<boolean>`(last_failure_at IS NULL OR last_failure_at < ${cutoff})`;
+    return db
+      .updateTable('login_throttle')
+      .set({
+        failures: sql`CASE WHEN ${stale} THEN 1 ELSE failures + 1 END`,
+        lock_level: sql`CASE WHEN ${stale} AND (locked_until IS NULL OR locked_until < ${cutoff}) THEN 0 ELSE lock_level END`,
+        last_failure_at: now,
+      })
+      .where('key', '=', key)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .where((eb) => eb.or([eb('failures', '<', limit), sql<boolean>`${stale}`]))
+      .returning(['lock_level']);
+  },
+);
+
+const resetCounter = prepared<{ key: string }>(['key'], (db, { key }) =>
+  db
+    .updateTable('login_throttle')
+    .set({ failures: 0, lock_level: 0, locked_until: null, last_failure_at: null })
+    .where('key', '=', key),
+);
+
+const undoAttempt = prepared<{ key: string }>(['key'], (db, { key }) =>
+  db
+    .updateTable('login_throttle')
+    .set({ failures: sql`CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END` })
+    .where('key', '=', key),
+);
+
+const counterRow = prepared<{ key: string }, LoginThrottleTable>(['key'], (db, { key }) =>
+  db.selectFrom('login_throttle').selectAll().where('key', '=', key),
+);
 
 export class DatabaseCounters implements FailureCounters {
   constructor(private readonly db: Db) {}
@@ -39,22 +80,7 @@ export class DatabaseCounters implements FailureCounters {
   }
 
   private async take(key: string, limit: number, now: number, decayMs: number): Promise<Reserve | undefined> {
-    const nowText = at(now);
-    const cutoff = at(now - decayMs);
-    // A quiet period (decayMs without a failure) starts the count, and after an old lock the doubling, afresh.
-    const stale = sql<boolean>`(last_failure_at IS NULL OR last_failure_at < ${cutoff})`;
-    const taken = await this.db
-      .updateTable('login_throttle')
-      .set({
-        failures: sql`CASE WHEN ${stale} THEN 1 ELSE failures + 1 END`,
-        lock_level: sql`CASE WHEN ${stale} AND (locked_until IS NULL OR locked_until < ${cutoff}) THEN 0 ELSE lock_level END`,
-        last_failure_at: nowText,
-      })
-      .where('key', '=', key)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowText)]))
-      .where((eb) => eb.or([eb('failures', '<', limit), sql<boolean>`${stale}`]))
-      .returning(['lock_level'])
-      .executeTakeFirst();
+    const taken = await takeAttempt.first(this.db, { key, limit, now: at(now), cutoff: at(now - decayMs) });
     return taken ? { ok: true, level: Number(taken.lock_level) } : undefined;
   }
 
@@ -78,23 +104,15 @@ export class DatabaseCounters implements FailureCounters {
    * next sign-in's reservation be one UPDATE instead of an UPDATE that misses, a read, an INSERT and an UPDATE.
    */
   async reset(key: string): Promise<void> {
-    await this.db
-      .updateTable('login_throttle')
-      .set({ failures: 0, lock_level: 0, locked_until: null, last_failure_at: null })
-      .where('key', '=', key)
-      .execute();
+    await resetCounter.run(this.db, { key });
   }
 
   async undo(key: string): Promise<void> {
-    await this.db
-      .updateTable('login_throttle')
-      .set({ failures: sql`CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END` })
-      .where('key', '=', key)
-      .execute();
+    await undoAttempt.run(this.db, { key });
   }
 
   async state(key: string): Promise<CounterState | undefined> {
-    const row = await this.db.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await counterRow.first(this.db, { key });
     if (!row) return undefined;
     return {
       failures: Number(row.failures),

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 
 export interface MfaAuthenticatorsTable {
   id: string;
@@ -65,8 +66,13 @@ export async function insertAuthenticator(db: Db, row: AuthenticatorRow): Promis
   await db.insertInto('mfa_authenticators').values(row).execute();
 }
 
+const authenticatorsOf = prepared<{ userId: string }, AuthenticatorRow>(['userId'], (db, { userId }) =>
+  db.selectFrom('mfa_authenticators').selectAll().where('user_id', '=', userId).orderBy('created_at'),
+);
+
+/** Read at every sign-in (the factors decide whether a second step follows). */
 export async function listAuthenticators(db: Db, userId: string): Promise<AuthenticatorRow[]> {
-  return db.selectFrom('mfa_authenticators').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+  return authenticatorsOf.all(db, { userId });
 }
 
 export async function findAuthenticator(db: Db, userId: string, id: string): Promise<AuthenticatorRow | undefined> {

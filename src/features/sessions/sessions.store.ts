@@ -1,8 +1,23 @@
 /** Session rows. Tokens are stored only as SHA-256 hashes; the lookup by hash is the hot path (unique index). */
 import type { Db, SessionRow, UserRow } from '../../db/database.ts';
+import { everyColumn, preparedInsert } from '../../db/prepared.ts';
+
+const sessionInsert = preparedInsert<SessionRow>(
+  'sessions',
+  everyColumn<SessionRow>()([
+    'id',
+    'user_id',
+    'token_hash',
+    'created_at',
+    'last_seen_at',
+    'expires_at',
+    'ip',
+    'user_agent',
+  ]),
+);
 
 export async function insertSession(db: Db, row: SessionRow): Promise<void> {
-  await db.insertInto('sessions').values(row).execute();
+  await sessionInsert(db, row);
 }
 
 export async function findSessionWithUser(

