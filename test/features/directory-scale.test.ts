@@ -23,10 +23,14 @@ async function page(t: TestApp, query: Record<string, string>): Promise<Page> {
 async function all(t: TestApp, query: Record<string, string>): Promise<string[]> {
   const out: string[] = [];
   let cursor: string | null = null;
+  const seen = new Set<string>();
   do {
     const p: Page = await page(t, { limit: '200', ...query, ...(cursor ? { cursor } : {}) });
     out.push(...p.items.map((u) => u.username));
     cursor = p.nextCursor;
+    // A cursor that comes back (a page query ignoring it) would loop for ever: fail instead.
+    if (cursor) assert.ok(!seen.has(cursor), `cursor ${cursor} answered twice for ${JSON.stringify(query)}`);
+    if (cursor) seen.add(cursor);
   } while (cursor);
   return out;
 }
@@ -173,6 +177,27 @@ describeBothDialects('directory at scale', (tt) => {
     assert.deepEqual(
       await all(t, { q: tag, sort: '-lastLoginAt' }),
       [...old].sort((a, b) => b.id.localeCompare(a.id)).map((r) => r.username),
+    );
+    // One match signs in after everyone: the page after it lies beyond the 2,100 users who signed in and do not
+    // match, which walking the order (2,000 rows) does not reach, so the fallback runs with a cursor (PostgreSQL:
+    // joined to the order table, whose row the sign-in trigger moved).
+    const latest = old[0] as (typeof old)[number];
+    await t.app.services.db
+      .updateTable('users')
+      .set({ last_login_at: '2026-01-01T00:00:00.000Z' })
+      .where('id', '=', latest.id)
+      .execute();
+    const rest = old.slice(1).sort((a, b) => b.id.localeCompare(a.id));
+    const onePerPage: string[] = [];
+    let cursor: string | null = null;
+    for (let i = 0; i < 3; i++) {
+      const p: Page = await page(t, { q: tag, sort: '-lastLoginAt', limit: '1', ...(cursor ? { cursor } : {}) });
+      onePerPage.push(...p.items.map((u) => u.username));
+      cursor = p.nextCursor;
+    }
+    assert.deepEqual(
+      onePerPage,
+      [latest, ...rest.slice(0, 2)].map((r) => r.username),
     );
   });
 
