@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeBothDialects, type TestApp, unique } from '../harness.ts';
+import { followCursors } from '../support/paging.ts';
 
 type Page = {
   items: { id: string; username: string }[];
@@ -21,18 +22,8 @@ async function page(t: TestApp, query: Record<string, string>): Promise<Page> {
 }
 
 async function all(t: TestApp, query: Record<string, string>): Promise<string[]> {
-  const out: string[] = [];
-  let cursor: string | null = null;
-  const seen = new Set<string>();
-  do {
-    const p: Page = await page(t, { limit: '200', ...query, ...(cursor ? { cursor } : {}) });
-    out.push(...p.items.map((u) => u.username));
-    cursor = p.nextCursor;
-    // A cursor that comes back (a page query ignoring it) would loop for ever: fail instead.
-    if (cursor) assert.ok(!seen.has(cursor), `cursor ${cursor} answered twice for ${JSON.stringify(query)}`);
-    if (cursor) seen.add(cursor);
-  } while (cursor);
-  return out;
+  const items = await followCursors((cursor) => page(t, { limit: '200', ...query, ...(cursor ? { cursor } : {}) }));
+  return items.map((u) => u.username);
 }
 
 /** Users inserted as rows (fast): `n` of them named `<tag>0000…`, seven to a second from `fromMs` on. */

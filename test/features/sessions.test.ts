@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { iso } from '../../src/clock.ts';
 import { newId } from '../../src/crypto/tokens.ts';
 import { describeBothDialects, unique } from '../harness.ts';
+import { followCursors } from '../support/paging.ts';
 
 const password = 'session test password';
 
@@ -69,8 +70,7 @@ describeBothDialects('sessions', (t) => {
     assert.ok(all.body.items.some((s: { userId: string }) => s.userId === id));
     assert.ok(all.body.items.some((s: { current: boolean }) => s.current));
     const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
+    await followCursors(async (cursor) => {
       const query: Record<string, string> = { userId: id, limit: '2', ...(cursor ? { cursor } : {}) };
       const page = await request('GET', '/api/admin/sessions', { token: admin, query });
       assert.equal(page.status, 200);
@@ -80,8 +80,8 @@ describeBothDialects('sessions', (t) => {
         assert.equal(s.username, username);
         seen.push(s.id);
       }
-      cursor = page.body.nextCursor ?? undefined;
-    } while (cursor);
+      return page.body;
+    });
     assert.equal(new Set(seen).size, 3);
     const bad = await request('GET', '/api/admin/sessions', { token: admin, query: { cursor: '!!' } });
     assert.equal(bad.status, 400);

@@ -14,6 +14,7 @@ import pg from 'pg';
 import type { Database } from '../../src/db/database.ts';
 import { listUserRows, type UserSort } from '../../src/features/users/users.store.ts';
 import { describeBothDialects, startTestApp, type TestApp, testDialects } from '../harness.ts';
+import { followCursors } from '../support/paging.ts';
 
 const sorts: { sort: UserSort; index: string }[] = [
   { sort: { column: 'last_login_at', desc: true }, index: 'users_last_login_sort' },
@@ -80,18 +81,15 @@ type Listed = { id: string; username: string; lastLoginAt: string | null; status
 
 /** Every page of a list at two users a page, followed by its cursors. */
 async function walk(t: TestApp, query: Record<string, string>): Promise<string[]> {
-  const seen: string[] = [];
-  let cursor: string | null = null;
-  do {
+  const items = await followCursors<Listed>(async (cursor) => {
     const r = await t.request('GET', '/api/admin/users', {
       token: t.adminToken,
       query: { limit: '2', ...query, ...(cursor ? { cursor } : {}) },
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    seen.push(...(r.body.items as Listed[]).map((u) => u.username));
-    cursor = r.body.nextCursor;
-  } while (cursor);
-  return seen;
+    return r.body;
+  });
+  return items.map((u) => u.username);
 }
 
 describeBothDialects('users listed by last sign-in', (t) => {
