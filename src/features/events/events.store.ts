@@ -4,24 +4,24 @@ import { escapeLike } from '../../db/dialect.ts';
 import { everyColumn, preparedInsert } from '../../db/prepared.ts';
 import type { Cursor } from '../../http/pagination.ts';
 
+/** Every column of an event row: the one-row insert below and the import's batched inserts both write these. */
+export const eventColumns = everyColumn<EventsTable>()([
+  'id',
+  'at',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'action',
+  'target_type',
+  'target_id',
+  'ip',
+  'user_agent',
+  'outcome',
+  'details',
+]);
+
 /** Prepared: nearly every request that changes something records one (each sign-in does). */
-export const insertEvent = preparedInsert<EventsTable>(
-  'events',
-  everyColumn<EventsTable>()([
-    'id',
-    'at',
-    'actor_type',
-    'actor_id',
-    'actor_name',
-    'action',
-    'target_type',
-    'target_id',
-    'ip',
-    'user_agent',
-    'outcome',
-    'details',
-  ]),
-);
+export const insertEvent = preparedInsert<EventsTable>('events', eventColumns);
 
 export type EventFilter = {
   q?: string | undefined;

@@ -1,6 +1,7 @@
 /** SQL the import needs beyond the users store: names of groups, roles and organizations, and memberships. */
 import { CompiledQuery, type SqlBool, sql } from 'kysely';
 import type { Database, Db, EventsTable, UserRow, UsersTable } from '../../db/database.ts';
+import { eventColumns } from '../events/events.store.ts';
 
 export type NameIndex = {
   groups: Map<string, string>;
@@ -153,21 +154,6 @@ export async function insertMemberships(
   await insertRows(db, 'user_roles', ['user_id', 'role_id'], m.roles);
   await insertRows(db, 'organization_members', ['organization_id', 'user_id', 'created_at'], m.organizations);
 }
-
-const eventColumns = [
-  'id',
-  'at',
-  'actor_type',
-  'actor_id',
-  'actor_name',
-  'action',
-  'target_type',
-  'target_id',
-  'ip',
-  'user_agent',
-  'outcome',
-  'details',
-] as const satisfies readonly (keyof EventsTable)[];
 
 /** Audit events of a batch (rows built by events.service's eventRow). */
 export async function insertEvents(db: Db, rows: EventsTable[]): Promise<void> {
