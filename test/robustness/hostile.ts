@@ -271,6 +271,8 @@ export function hostileRequest(ops: Operation[]): fc.Arbitrary<HostileRequest> {
         anonymous: anonymousOnly(op) ? fc.constant(true) : fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
       })
       .map(({ ids, query, sent, anonymous }) => {
+        // A dry run changes nothing whatever it is sent, which would make "no table changed" prove nothing.
+        if (op.path === importPath && query.dryRun === 'true') delete query.dryRun;
         let path = op.path;
         op.params.forEach((name, i) => {
           path = path.replace(`{${name}}`, encodeURIComponent(Buffer.from(ids[i] as string).toString()));
