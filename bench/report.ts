@@ -103,6 +103,13 @@ function rows(r: Any): string[][] {
         'p95 < 25',
         ok(q.firstPageByLastSignIn),
       ]);
+    if (q.firstPageByLastChange)
+      out.push([
+        `${label}: first page by last change p50 / p95 (ms)`,
+        `${q.firstPageByLastChange.p50} / ${q.firstPageByLastChange.p95}`,
+        'p95 < 25',
+        ok(q.firstPageByLastChange),
+      ]);
     out.push([
       `${label}: filter by group p50 / p95 (ms)`,
       `${q.byGroup.p50} / ${q.byGroup.p95}`,

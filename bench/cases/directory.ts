@@ -189,8 +189,10 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
   const firstPage = await timeEach(samples, () => get('/api/admin/users?limit=50').then(() => {}));
   // Sorted by display name: the console's other sortable column, read through its own index.
   const byName = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=displayName').then(() => {}));
-  // The console's "Recently signed in": an index on SQLite, a sort on PostgreSQL (migration 0650 says why).
+  // The console's "Recently signed in": an index on SQLite, an order table kept by triggers on PostgreSQL (0650, 0700).
   const byLastSignIn = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=-lastLoginAt').then(() => {}));
+  // A directory sync's "who changed lately" (migration 0750's index on both databases).
+  const byLastChange = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=-updatedAt').then(() => {}));
   const byGroup = await timeEach(samples, () => get(`/api/admin/users?group=${groupId}&limit=50`).then(() => {}));
   // Walk 20 pages in, then time the deep page itself.
   let cursor: string | null = null;
@@ -203,6 +205,7 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
     firstPage: stats(firstPage),
     firstPageByName: stats(byName),
     firstPageByLastSignIn: stats(byLastSignIn),
+    firstPageByLastChange: stats(byLastChange),
     byGroup: stats(byGroup),
     deepCursorPage: stats(deep),
     target: { p95Ms: 25 },

@@ -1,5 +1,5 @@
 /**
- * Every sort the console offers reads the users through an index, for the first page and for a page after a
+ * Every sort the list offers reads the users through an index, for the first page and for a page after a
  * cursor: the statements the list really runs are captured and asked for their query plan, which must name the
  * index and must not sort (SQLite's `USE TEMP B-TREE FOR ORDER BY`; at 1,000,000 users that sort took 1.5 s for
  * "Recently signed in", 3.4 s by name). On PostgreSQL the last sign-in order comes from its own table (migration
@@ -23,6 +23,8 @@ const sorts: { sort: UserSort; index: string }[] = [
   { sort: { column: 'email_key', desc: false }, index: 'users_email_sort' },
   { sort: { column: 'username_key', desc: false }, index: 'users_username_key' },
   { sort: { column: 'created_at', desc: true }, index: 'users_created' },
+  { sort: { column: 'updated_at', desc: true }, index: 'users_updated_sort' },
+  { sort: { column: 'updated_at', desc: false }, index: 'users_updated_sort' },
 ];
 
 describe('user list sorts read an index (SQLite)', () => {
@@ -154,7 +156,7 @@ describeBothDialects('users listed by last sign-in', (t) => {
 });
 
 if (testDialects().includes('postgres')) {
-  describe('PostgreSQL: the last sign-in order is read through its index', () => {
+  describe('PostgreSQL: last sign-in and last change are read through their indexes', () => {
     let t: TestApp;
     let db: Kysely<Database>;
     let pool: pg.Pool;
@@ -189,35 +191,42 @@ if (testDialects().includes('postgres')) {
       assert.notEqual(rows[0].sort_key, '');
     });
 
-    for (const desc of [true, false]) {
-      test(`${desc ? '-' : ''}last_login_at: both pages walk user_sign_in_order_sort and never sort`, async () => {
-        const sort: UserSort = { column: 'last_login_at', desc };
-        statements.length = 0;
-        const first = await listUserRows(db, 'postgres', {}, sort, 2, undefined);
-        const last = first.rows.at(-1);
-        assert.ok(last);
-        await listUserRows(db, 'postgres', {}, sort, 2, { value: first.sortValues.at(-1) ?? '', id: last.id });
-        assert.equal(statements.length, 2, 'one statement per page');
-        // A handful of rows makes a sort the cheaper plan; with sorts and scans priced out, a plan that still sorts
-        // is one the index cannot serve.
-        await pool.query('SET enable_sort = off');
-        await pool.query('SET enable_seqscan = off');
-        try {
-          for (const [i, s] of statements.entries()) {
-            const { rows } = await pool.query(`EXPLAIN ${s.sql}`, s.parameters as unknown[]);
-            const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']).join(' | ');
-            assert.ok(plan.includes('user_sign_in_order_sort'), `plan names the index: ${plan}`);
-            assert.ok(!/\bSort\b/.test(plan), `plan does not sort: ${plan}`);
-            // The cursor page seeks: its position is the index's own condition, not a filter over rows walked to.
-            if (i === 1) {
-              assert.match(plan, /user_sign_in_order_sort[^|]*\|\s*Index Cond: \([^|]*ROW\(sort_key, user_id\)/);
-              assert.doesNotMatch(plan, /Filter: [^|]*sort_key/);
+    /** The PostgreSQL sorts that seek an index of their own, and the columns its cursor comparison must name. */
+    const seeking = [
+      { column: 'last_login_at', index: 'user_sign_in_order_sort', row: 'sort_key, user_id' },
+      { column: 'updated_at', index: 'users_updated_sort', row: 'updated_at, id' },
+    ] as const;
+    for (const { column, index, row } of seeking) {
+      for (const desc of [true, false]) {
+        test(`${desc ? '-' : ''}${column}: both pages walk ${index} and never sort`, async () => {
+          const sort: UserSort = { column, desc };
+          statements.length = 0;
+          const first = await listUserRows(db, 'postgres', {}, sort, 2, undefined);
+          const last = first.rows.at(-1);
+          assert.ok(last);
+          await listUserRows(db, 'postgres', {}, sort, 2, { value: first.sortValues.at(-1) ?? '', id: last.id });
+          assert.equal(statements.length, 2, 'one statement per page');
+          // A handful of rows makes a sort the cheaper plan; with sorts and scans priced out, a plan that still
+          // sorts is one the index cannot serve.
+          await pool.query('SET enable_sort = off');
+          await pool.query('SET enable_seqscan = off');
+          try {
+            for (const [i, s] of statements.entries()) {
+              const { rows } = await pool.query(`EXPLAIN ${s.sql}`, s.parameters as unknown[]);
+              const plan = rows.map((r: Record<string, string>) => r['QUERY PLAN']).join(' | ');
+              assert.ok(plan.includes(index), `plan names the index: ${plan}`);
+              assert.ok(!/\bSort\b/.test(plan), `plan does not sort: ${plan}`);
+              // The cursor page seeks: its position is the index's own condition, not a filter over rows walked to.
+              if (i === 1) {
+                assert.match(plan, new RegExp(`${index}[^|]*\\|\\s*Index Cond: \\([^|]*ROW\\(${row}\\)`));
+                assert.doesNotMatch(plan, new RegExp(`Filter: [^|]*${row.split(',')[0]}`));
+              }
             }
+          } finally {
+            await pool.query('RESET ALL');
           }
-        } finally {
-          await pool.query('RESET ALL');
-        }
-      });
+        });
+      }
     }
   });
 }
