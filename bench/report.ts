@@ -163,5 +163,18 @@ export function toMarkdown(report: Any): string {
     '|---|---|---|---|',
     ...rows(report.results).map((r) => `| ${r.join(' | ')} |`),
   ];
-  return `${head}${table.join('\n')}\n`;
+  return `${head}${table.join('\n')}\n${stealNote(report.results)}`;
+}
+
+/** How much CPU time the host took from this machine during each case (bench/lib/steal.ts): the noise, in figures. */
+function stealNote(results: Any): string {
+  const cases = Object.entries(results).filter(([, r]) => typeof r?.cpuStolenPercent === 'number');
+  if (cases.length === 0) return '';
+  const perCase = cases.map(([name, r]) => `${name} ${r.cpuStolenPercent}%`).join(', ');
+  const pairs = (label: string, values: unknown[] | undefined) =>
+    values?.length ? `; ${label} pairs: ${values.join(', ')}%` : '';
+  return `\nCPU time stolen by the host (other guests) during each case: ${perCase}${pairs(
+    'session',
+    results.session?.pairs?.map((p: Any) => p.stolenPercent),
+  )}${pairs('login', results.login?.pairStolenPercent)}.\n`;
 }

@@ -10,7 +10,9 @@ import { directoryBench } from './cases/directory.ts';
 import { footprint } from './cases/footprint.ts';
 import { peerBench } from './cases/peer.ts';
 import { loginRate, sessionCheck } from './cases/session-login.ts';
+import { round } from './lib/load.ts';
 import { removeDir, repoRoot, spawnGatehouse } from './lib/proc.ts';
+import { measuringSteal } from './lib/steal.ts';
 import { toMarkdown } from './report.ts';
 
 const quick = process.argv.includes('--quick');
@@ -77,7 +79,12 @@ for (const [name, run] of Object.entries(cases)) {
   process.stderr.write(`bench: ${name}…\n`);
   const t = Date.now();
   try {
-    results[name] = { ...((await run()) as object), measuredAt: new Date().toISOString() };
+    const { value, stolenPercent } = await measuringSteal(run);
+    results[name] = {
+      ...(value as object),
+      cpuStolenPercent: round(stolenPercent, 1),
+      measuredAt: new Date().toISOString(),
+    };
   } catch (error) {
     results[name] = { error: (error as Error).message.slice(0, 2000) };
   }

@@ -4,8 +4,9 @@
  */
 import { hash } from '@node-rs/argon2';
 import { argon2Params } from '../../src/crypto/passwords.ts';
-import { median, medianLoad, pairedLoad, round } from '../lib/load.ts';
+import { type LoadResult, median, medianLoad, pairedLoad, round } from '../lib/load.ts';
 import { api, benchAdmin, login, removeDir, type Served, spawnServer } from '../lib/proc.ts';
+import { measuringSteal } from '../lib/steal.ts';
 
 export type Sizes = { runs: number; seconds: number };
 
@@ -25,6 +26,7 @@ export async function sessionCheck(gh: Served, sizes: Sizes) {
       baseline: paired.baseline,
       me,
       ratio: round(paired.ratio, 3),
+      pairs: paired.pairs,
       p99Ms: me.p99,
       targets: { ratio: 0.6, p99Ms: 10 },
     };
@@ -64,10 +66,14 @@ export async function loginRate(gh: Served, sizes: Sizes) {
     body: JSON.stringify(u),
   }));
   const hashes: number[] = [];
-  const logins = [];
+  const logins: LoadResult[] = [];
+  const stolen: number[] = [];
   for (let i = 0; i < sizes.runs; i++) {
-    hashes.push(await argonRate(sizes.seconds));
-    logins.push(await medianLoad(1, { url: gh.url, requests, connections: 8, seconds: sizes.seconds }));
+    const run = await measuringSteal(async () => {
+      hashes.push(await argonRate(sizes.seconds));
+      logins.push(await medianLoad(1, { url: gh.url, requests, connections: 8, seconds: sizes.seconds }));
+    });
+    stolen.push(run.stolenPercent);
   }
   const loginRps = median(logins.map((l) => l.rps));
   const hashRate = median(hashes);
@@ -91,6 +97,7 @@ export async function loginRate(gh: Served, sizes: Sizes) {
     loginErrors: logins.reduce((s, l) => s + l.errors + l.non2xx, 0),
     ratio: round(median(pairRatios), 3),
     pairRatios: pairRatios.map((r) => round(r, 3)),
+    pairStolenPercent: stolen.map((p) => round(p, 1)),
     ratioOfMedians: round(loginRps / hashRate, 3),
     meP99DuringLoginsMs: meUnderLoad.p99,
     targets: { ratio: 0.85, meP99DuringLoginsMs: 20 },

@@ -1,5 +1,6 @@
 /** autocannon runs, and medians: every figure in the report is the median of several runs on a noisy machine. */
 import autocannon from 'autocannon';
+import { measuringSteal } from './steal.ts';
 
 export type LoadResult = { rps: number; p50: number; p99: number; errors: number; non2xx: number; requests: number };
 
@@ -63,16 +64,31 @@ export async function pairedLoad(
   runs: number,
   baseline: LoadOptions,
   subject: LoadOptions,
-): Promise<{ baseline: LoadResult; subject: LoadResult; ratio: number }> {
+): Promise<{
+  baseline: LoadResult;
+  subject: LoadResult;
+  ratio: number;
+  pairs: { ratio: number | null; stolenPercent: number | null }[];
+}> {
   const warmUp = Math.min(3, baseline.seconds);
   await load({ ...baseline, seconds: warmUp });
   await load({ ...subject, seconds: warmUp });
-  const pairs: { baseline: LoadResult; subject: LoadResult }[] = [];
-  for (let i = 0; i < runs; i++) pairs.push({ baseline: await load(baseline), subject: await load(subject) });
+  const pairs: { baseline: LoadResult; subject: LoadResult; stolenPercent: number }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { value, stolenPercent } = await measuringSteal(async () => ({
+      baseline: await load(baseline),
+      subject: await load(subject),
+    }));
+    pairs.push({ ...value, stolenPercent });
+  }
   return {
     baseline: medianOf(pairs.map((p) => p.baseline)),
     subject: medianOf(pairs.map((p) => p.subject)),
     ratio: median(pairs.map((p) => p.subject.rps / p.baseline.rps)),
+    pairs: pairs.map((p) => ({
+      ratio: round(p.subject.rps / p.baseline.rps, 3),
+      stolenPercent: round(p.stolenPercent, 1),
+    })),
   };
 }
 
