@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { hash } from '@node-rs/argon2';
 import { decrypt, encrypt } from '../../src/crypto/encryption.ts';
-import { hashPassword, verifyPassword } from '../../src/crypto/passwords.ts';
+import { argon2Params, hashPassword, normalizePassword, verifyPassword } from '../../src/crypto/passwords.ts';
 import { hashToken, newId, randomToken, safeEqual } from '../../src/crypto/tokens.ts';
 
 test('random tokens carry 256 bits by default and never repeat (ASVS 7.2.3)', () => {
@@ -46,4 +47,13 @@ test('argon2id hashes with the OWASP parameters (ASVS 11.4.2)', async () => {
   assert.deepEqual(await verifyPassword(hash, 'a password'), { ok: true, needsRehash: false });
   assert.deepEqual(await verifyPassword(hash, 'A password'), { ok: false, needsRehash: false });
   assert.deepEqual(await verifyPassword('$unknown$format', 'a password'), { ok: false, needsRehash: false });
+});
+
+test("an argon2 hash with other parameters verifies and asks for a rehash; one with today's does not", async () => {
+  const weaker = await hash(normalizePassword('a password'), { ...argon2Params, memoryCost: 4096, timeCost: 1 });
+  assert.match(weaker, /^\$argon2id\$v=19\$m=4096,t=1,p=1\$/);
+  assert.deepEqual(await verifyPassword(weaker, 'a password'), { ok: true, needsRehash: true });
+  assert.deepEqual(await verifyPassword(weaker, 'another password'), { ok: false, needsRehash: false });
+  // The rehash itself is the current form: the next sign-in does not rehash again.
+  assert.equal((await verifyPassword(await hashPassword('a password'), 'a password')).needsRehash, false);
 });
