@@ -12,6 +12,7 @@ const queryFigures = [
   ['firstPageByLastSignIn', 'first page by last sign-in'],
   ['firstPageByLastChange', 'first page by last change'],
   ['byGroup', 'filter by group'],
+  ['byType', 'filter by type (external: none among them)'],
   ['deepCursorPage', 'deep cursor page'],
 ] as const;
 

@@ -191,8 +191,9 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
   const byName = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=displayName').then(() => {}));
   // The console's "Recently signed in": an index on SQLite, an order table kept by triggers on PostgreSQL (0650, 0700).
   const byLastSignIn = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=-lastLoginAt').then(() => {}));
-  // A directory sync's "who changed lately" (migration 0750's index on both databases).
+  // A directory sync's "who changed lately", and the few external users among many (migration 0750, both databases).
   const byLastChange = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=-updatedAt').then(() => {}));
+  const byType = await timeEach(samples, () => get('/api/admin/users?limit=50&type=external').then(() => {}));
   const byGroup = await timeEach(samples, () => get(`/api/admin/users?group=${groupId}&limit=50`).then(() => {}));
   // Walk 20 pages in, then time the deep page itself.
   let cursor: string | null = null;
@@ -206,6 +207,7 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
     firstPageByName: stats(byName),
     firstPageByLastSignIn: stats(byLastSignIn),
     firstPageByLastChange: stats(byLastChange),
+    byType: stats(byType),
     byGroup: stats(byGroup),
     deepCursorPage: stats(deep),
     target: { p95Ms: 25 },

@@ -1,8 +1,8 @@
 /**
- * Every sort the list offers reads the users through an index, for the first page and for a page after a
- * cursor: the statements the list really runs are captured and asked for their query plan, which must name the
- * index and must not sort (SQLite's `USE TEMP B-TREE FOR ORDER BY`; at 1,000,000 users that sort took 1.5 s for
- * "Recently signed in", 3.4 s by name). On PostgreSQL the last sign-in order comes from its own table (migration
+ * Every sort the list offers, and the type filter, read the users through an index, for the first page and for a
+ * page after a cursor: the statements the list really runs are captured and asked for their query plan, which must
+ * name the index and must not sort (SQLite's `USE TEMP B-TREE FOR ORDER BY`; at 1,000,000 users that sort took
+ * 1.5 s for "Recently signed in", 3.4 s by name). On PostgreSQL the last sign-in order comes from its own table (migration
  * 0700), kept by triggers: the pages it gives are checked against the order computed here, on both databases.
  */
 import assert from 'node:assert/strict';
@@ -12,11 +12,11 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../src/db/database.ts';
-import { listUserRows, type UserSort } from '../../src/features/users/users.store.ts';
+import { listUserRows, type UserFilter, type UserSort } from '../../src/features/users/users.store.ts';
 import { describeBothDialects, startTestApp, type TestApp, testDialects } from '../harness.ts';
 import { followCursors } from '../support/paging.ts';
 
-const sorts: { sort: UserSort; index: string }[] = [
+const sorts: { sort: UserSort; index: string; filter?: UserFilter }[] = [
   { sort: { column: 'last_login_at', desc: true }, index: 'users_last_login_sort' },
   { sort: { column: 'last_login_at', desc: false }, index: 'users_last_login_sort' },
   { sort: { column: 'display_name', desc: false }, index: 'users_display_name_sort' },
@@ -25,6 +25,11 @@ const sorts: { sort: UserSort; index: string }[] = [
   { sort: { column: 'created_at', desc: true }, index: 'users_created' },
   { sort: { column: 'updated_at', desc: true }, index: 'users_updated_sort' },
   { sort: { column: 'updated_at', desc: false }, index: 'users_updated_sort' },
+];
+
+/** Filters that an index serves in the default order (newest first): the few among many. */
+const filtered: { sort: UserSort; index: string; filter: UserFilter }[] = [
+  { sort: { column: 'created_at', desc: true }, index: 'users_type', filter: { type: 'external' } },
 ];
 
 describe('user list sorts read an index (SQLite)', () => {
@@ -36,7 +41,12 @@ describe('user list sorts read an index (SQLite)', () => {
   before(async () => {
     t = await startTestApp({ dialect: 'sqlite' });
     for (let i = 0; i < 6; i++) {
-      await t.createUser({ username: `sorted${i}`, displayName: `Sorted ${i}`, password: 'Pw-sorted-user-123' });
+      await t.createUser({
+        username: `sorted${i}`,
+        displayName: `Sorted ${i}`,
+        password: 'Pw-sorted-user-123',
+        type: i < 4 ? 'external' : 'internal',
+      });
       if (i % 2 === 0) await t.signIn(`sorted${i}`, 'Pw-sorted-user-123');
     }
     native = new SQLite(path.join(t.dataDir, 'gatehouse.db'));
@@ -52,17 +62,20 @@ describe('user list sorts read an index (SQLite)', () => {
     await t.close();
   });
 
-  for (const { sort, index } of sorts) {
-    test(`${sort.desc ? '-' : ''}${sort.column}: first page and a page after a cursor use ${index}, no sort`, async () => {
+  for (const { sort, index, filter = {} } of [...sorts, ...filtered]) {
+    const name = `${Object.keys(filter).length ? `${JSON.stringify(filter)} ` : ''}${sort.desc ? '-' : ''}${sort.column}`;
+    test(`${name}: first page and a page after a cursor use ${index}, no sort`, async () => {
       statements.length = 0;
-      const first = await listUserRows(db, 'sqlite', {}, sort, 2, undefined);
+      const first = await listUserRows(db, 'sqlite', filter, sort, 2, undefined);
       assert.equal(first.rows.length, 2);
       const last = first.rows.at(-1);
       assert.ok(last);
-      const next = await listUserRows(db, 'sqlite', {}, sort, 2, { value: first.sortValues.at(-1) ?? '', id: last.id });
+      const cursor = { value: first.sortValues.at(-1) ?? '', id: last.id };
+      const next = await listUserRows(db, 'sqlite', filter, sort, 2, cursor);
       assert.equal(next.rows.length, 2);
       const firstIds = new Set(first.rows.map((r) => r.id));
       assert.ok(!next.rows.some((r) => firstIds.has(r.id)), 'the cursor moved on: the pages do not overlap');
+      if (filter.type) assert.ok([...first.rows, ...next.rows].every((r) => r.type === filter.type));
       assert.equal(statements.length, 2, 'one statement per page');
       for (const s of statements) {
         const plan = native
@@ -156,7 +169,7 @@ describeBothDialects('users listed by last sign-in', (t) => {
 });
 
 if (testDialects().includes('postgres')) {
-  describe('PostgreSQL: last sign-in and last change are read through their indexes', () => {
+  describe('PostgreSQL: last sign-in, last change and type are read through their indexes', () => {
     let t: TestApp;
     let db: Kysely<Database>;
     let pool: pg.Pool;
@@ -165,7 +178,11 @@ if (testDialects().includes('postgres')) {
     before(async () => {
       t = await startTestApp({ dialect: 'postgres' });
       for (let i = 0; i < 6; i++) {
-        await t.createUser({ username: `pgsorted${i}`, password: 'Pw-sorted-user-123' });
+        await t.createUser({
+          username: `pgsorted${i}`,
+          password: 'Pw-sorted-user-123',
+          type: i < 4 ? 'external' : 'internal',
+        });
         if (i % 2 === 0) await t.signIn(`pgsorted${i}`, 'Pw-sorted-user-123');
       }
       pool = new pg.Pool({ connectionString: t.config.databaseUrl, max: 1 });
@@ -191,20 +208,22 @@ if (testDialects().includes('postgres')) {
       assert.notEqual(rows[0].sort_key, '');
     });
 
-    /** The PostgreSQL sorts that seek an index of their own, and the columns its cursor comparison must name. */
-    const seeking = [
+    /** PostgreSQL lists that seek an index of their own, and the columns its cursor comparison must name. */
+    const seeking: { column: UserSort['column']; index: string; row: string; filter?: UserFilter }[] = [
       { column: 'last_login_at', index: 'user_sign_in_order_sort', row: 'sort_key, user_id' },
       { column: 'updated_at', index: 'users_updated_sort', row: 'updated_at, id' },
-    ] as const;
-    for (const { column, index, row } of seeking) {
+      { column: 'created_at', index: 'users_type', row: 'created_at, id', filter: { type: 'external' } },
+    ];
+    for (const { column, index, row, filter = {} } of seeking) {
       for (const desc of [true, false]) {
-        test(`${desc ? '-' : ''}${column}: both pages walk ${index} and never sort`, async () => {
+        const name = `${filter.type ? `type=${filter.type} ` : ''}${desc ? '-' : ''}${column}`;
+        test(`${name}: both pages walk ${index} and never sort`, async () => {
           const sort: UserSort = { column, desc };
           statements.length = 0;
-          const first = await listUserRows(db, 'postgres', {}, sort, 2, undefined);
+          const first = await listUserRows(db, 'postgres', filter, sort, 2, undefined);
           const last = first.rows.at(-1);
           assert.ok(last);
-          await listUserRows(db, 'postgres', {}, sort, 2, { value: first.sortValues.at(-1) ?? '', id: last.id });
+          await listUserRows(db, 'postgres', filter, sort, 2, { value: first.sortValues.at(-1) ?? '', id: last.id });
           assert.equal(statements.length, 2, 'one statement per page');
           // A handful of rows makes a sort the cheaper plan; with sorts and scans priced out, a plan that still
           // sorts is one the index cannot serve.

@@ -17,7 +17,7 @@ import * as userSearchMarks from './0550-user-search-marks.ts';
 import * as membershipUserIndexes from './0600-membership-user-indexes.ts';
 import * as userLastSignInSort from './0650-user-last-sign-in-sort.ts';
 import * as userSignInOrder from './0700-user-sign-in-order.ts';
-import * as userUpdatedSort from './0750-user-updated-sort.ts';
+import * as userListIndexes from './0750-user-list-indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -33,5 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0600-membership-user-indexes': membershipUserIndexes,
   '0650-user-last-sign-in-sort': userLastSignInSort,
   '0700-user-sign-in-order': userSignInOrder,
-  '0750-user-updated-sort': userUpdatedSort,
+  '0750-user-list-indexes': userListIndexes,
 };
