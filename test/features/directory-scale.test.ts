@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { roleHolderCandidates } from '../../src/features/users/users.store.ts';
 import { describeBothDialects, type TestApp, unique } from '../harness.ts';
 import { followCursors } from '../support/paging.ts';
 
@@ -213,5 +214,84 @@ describeBothDialects('directory at scale', (tt) => {
     assert.deepEqual([underscored.total, underscored.totalExact], [150, true]);
     const both = await page(t, { q: `${tag}.mail ${tag}_x`, limit: '10' });
     assert.deepEqual([both.total, both.totalExact], [150, true]);
+  });
+
+  test('a role filter lists its holders, direct and through a group, in order and counted, whether few or many hold it', async () => {
+    const t = tt();
+    const db = t.app.services.db;
+    const tag = unique('zr')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
+    const rows = userRows(tag, 2100, Date.UTC(2024, 3, 1));
+    await insertRows(t, rows);
+    const newRole = async (name: string) => {
+      const r = await t.request('POST', '/api/admin/roles', {
+        token: t.adminToken,
+        body: { name: unique(name), permissions: ['users:read'] },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body as { id: string; name: string };
+    };
+    const groupGranting = async (role: string, members: typeof rows) => {
+      const g = await t.request('POST', '/api/admin/groups', {
+        token: t.adminToken,
+        body: { name: unique('Holders') },
+      });
+      const put = await t.request('PUT', `/api/admin/groups/${g.body.id}/roles`, {
+        token: t.adminToken,
+        body: { roleIds: [role] },
+      });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      await db
+        .insertInto('group_members')
+        .values(members.map((r) => ({ group_id: g.body.id as string, user_id: r.id })))
+        .execute();
+      return g.body.id as string;
+    };
+    const holdersOf = (picked: typeof rows) => newestFirst(picked).map((r) => r.username);
+
+    // Few: six directly, three through a group, one of them both ways; read as those users.
+    const few = await newRole('Few');
+    const direct = rows.filter((_, i) => i % 400 === 7);
+    await db
+      .insertInto('user_roles')
+      .values(direct.map((r) => ({ user_id: r.id, role_id: few.id })))
+      .execute();
+    const fewGroup = rows.filter((_, i) => i === 7 || i === 1000 || i === 2099);
+    const fewGroupId = await groupGranting(few.id, fewGroup);
+    const fewHolders = holdersOf([...new Set([...direct, ...fewGroup])]);
+    assert.equal(fewHolders.length, 8);
+    const fewCandidates = await roleHolderCandidates(db, few.name.toUpperCase(), [fewGroupId]);
+    assert.ok(Array.isArray(fewCandidates), 'a role eight hold is read as its holders');
+    assert.equal(fewCandidates.length, 8);
+    for (const role of [few.id, few.name.toUpperCase()]) {
+      assert.deepEqual(await all(t, { role }), fewHolders, role);
+    }
+    const fewPage = await page(t, { role: few.id, limit: '3' });
+    assert.deepEqual([fewPage.total, fewPage.totalExact], [8, true]);
+    assert.deepEqual(await all(t, { role: few.id, q: tag }), fewHolders);
+    assert.deepEqual(await all(t, { role: few.id, status: 'disabled' }), []);
+
+    // Many: 2,050 through a group and ten directly (past the 2,000 candidates): tested row by row, same answers.
+    const many = await newRole('Many');
+    const manyGroup = rows.slice(0, 2050);
+    const manyGroupId = await groupGranting(many.id, manyGroup);
+    const manyDirect = rows.slice(2040, 2050 + 10);
+    await db
+      .insertInto('user_roles')
+      .values(manyDirect.map((r) => ({ user_id: r.id, role_id: many.id })))
+      .execute();
+    assert.equal(await roleHolderCandidates(db, many.id, [manyGroupId]), 'broad');
+    const manyHolders = holdersOf([...new Set([...manyGroup, ...manyDirect])]);
+    assert.equal(manyHolders.length, 2060);
+    assert.deepEqual(await all(t, { role: many.id, q: tag }), manyHolders);
+    const manyPage = await page(t, { role: many.name, q: tag, limit: '10' });
+    assert.deepEqual([manyPage.total, manyPage.totalExact], [2060, true]);
+
+    // Nobody: an empty list, not every user.
+    const none = await newRole('Nobody');
+    assert.deepEqual(await roleHolderCandidates(db, none.id, []), []);
+    const nonePage = await page(t, { role: none.id });
+    assert.deepEqual([nonePage.items, nonePage.total, nonePage.totalExact], [[], 0, true]);
   });
 });

@@ -127,8 +127,13 @@ export class UsersService {
   async list(caller: Caller, query: ListUsersQuery): Promise<Page<UserDto>> {
     const scope = scopeOf(caller.access, 'users:read');
     const filter: store.UserFilter = { ...query, organizationScope: scope === 'all' ? undefined : scope };
-    // A role is held through a group's parents too: resolve those groups once, before the list query.
-    if (query.role) filter.roleGroupIds = await groupsGrantingRole(this.db, query.role);
+    // A role is held through a group's parents too: resolve those groups once, before the list query, and the
+    // holders themselves when they are few.
+    if (query.role) {
+      filter.roleGroupIds = await groupsGrantingRole(this.db, query.role);
+      const holders = await store.roleHolderCandidates(this.db, query.role, filter.roleGroupIds);
+      if (holders !== 'broad') filter.roleUserIds = holders;
+    }
     // The group named by id or by name, resolved once, so the list and its count read group_members only.
     if (query.group) filter.groupIds = await store.groupIdsNamed(this.db, query.group);
     const desc = query.sort.startsWith('-');
