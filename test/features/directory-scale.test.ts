@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { roleHolderCandidates } from '../../src/features/users/users.store.ts';
+import { folderCandidates, roleHolderCandidates } from '../../src/features/users/users.store.ts';
 import { describeBothDialects, type TestApp, unique } from '../harness.ts';
 import { followCursors } from '../support/paging.ts';
 
@@ -293,5 +293,65 @@ describeBothDialects('directory at scale', (tt) => {
     assert.deepEqual(await roleHolderCandidates(db, none.id, []), []);
     const nonePage = await page(t, { role: none.id });
     assert.deepEqual([nonePage.items, nonePage.total, nonePage.totalExact], [[], 0, true]);
+  });
+
+  test("a folder lists its own users and its sub-folders' (not a sibling that shares its prefix), few or many", async () => {
+    const t = tt();
+    const db = t.app.services.db;
+    const tag = unique('zf')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
+    const at = (i: number) => Date.UTC(2024, 8, 1) + i * 1000;
+    // Few: 3 in the folder, 5 in a sub-folder, 2 deeper; beside them siblings the folder must not list: a longer
+    // name, the name followed by '0' (the byte after '/'), a space, and the same letters in upper case.
+    const place = (prefix: string, n: number, path: string, from: number) =>
+      userRows(`${tag}${prefix}`, n, at(from)).map((r) => ({ ...r, path }));
+    const few = [
+      ...place('own', 3, `${tag}`, 0),
+      ...place('sub', 5, `${tag}/team`, 10),
+      ...place('deep', 2, `${tag}/team/x`, 20),
+    ];
+    const siblings = [
+      ...place('longer', 2, `${tag}x`, 30),
+      ...place('zero', 2, `${tag}0`, 40),
+      ...place('space', 2, `${tag} b`, 50),
+      ...place('upper', 2, `${tag.toUpperCase()}/team`, 60),
+    ];
+    await insertRows(t, [...few, ...siblings]);
+    const fewTree = await folderCandidates(db, t.dialect, tag);
+    assert.ok(Array.isArray(fewTree) && fewTree.length === 10, `a tree of ten users is read as those: ${fewTree}`);
+    const deepest = await folderCandidates(db, t.dialect, `${tag}/team/x`);
+    assert.ok(Array.isArray(deepest) && deepest.length === 2, `${deepest}`);
+    assert.deepEqual(
+      await all(t, { path: tag }),
+      newestFirst(few).map((r) => r.username),
+    );
+    assert.deepEqual(
+      await all(t, { path: `${tag}/team` }),
+      newestFirst(few.slice(3)).map((r) => r.username),
+    );
+    assert.deepEqual(
+      await all(t, { path: `${tag}/team/x` }),
+      newestFirst(few.slice(8)).map((r) => r.username),
+    );
+    const fewPage = await page(t, { path: tag, limit: '4' });
+    assert.deepEqual([fewPage.total, fewPage.totalExact], [10, true]);
+    assert.deepEqual((await page(t, { path: `${tag}/none` })).items, []);
+
+    // Many (past the 2,000 candidates): 2,050 in a folder and 60 below it, and 2,100 in a folder with nothing below.
+    const big = [...place('big', 2050, `${tag}big`, 100), ...place('bigsub', 60, `${tag}big/sub`, 3000)];
+    const flat = place('flat', 2100, `${tag}flat`, 6000);
+    await insertRows(t, [...big, ...flat]);
+    assert.equal(await folderCandidates(db, t.dialect, `${tag}big`), 'broad');
+    assert.equal(await folderCandidates(db, t.dialect, `${tag}flat`), 'broad');
+    assert.deepEqual(
+      await all(t, { path: `${tag}big` }),
+      newestFirst(big).map((r) => r.username),
+    );
+    assert.deepEqual(await all(t, { path: `${tag}flat`, sort: 'displayName' }).then((u) => u.length), 2100);
+    const bigPage = await page(t, { path: `${tag}big`, limit: '10' });
+    assert.deepEqual([bigPage.total, bigPage.totalExact], [2110, true]);
+    const flatPage = await page(t, { path: `${tag}flat`, q: tag, limit: '10' });
+    assert.deepEqual([flatPage.total, flatPage.totalExact], [2100, true]);
   });
 });

@@ -134,6 +134,8 @@ export class UsersService {
       const holders = await store.roleHolderCandidates(this.db, query.role, filter.roleGroupIds);
       if (holders !== 'broad') filter.roleUserIds = holders;
     }
+    // A folder's users when they are few (itself and its sub-folders), probed once for the list and its count.
+    if (query.path) filter.folder = await store.folderCandidates(this.db, this.dialect, query.path);
     // The group named by id or by name, resolved once, so the list and its count read group_members only.
     if (query.group) filter.groupIds = await store.groupIdsNamed(this.db, query.group);
     const desc = query.sort.startsWith('-');
