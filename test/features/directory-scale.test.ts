@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { folderCandidates, roleHolderCandidates } from '../../src/features/users/users.store.ts';
+import { fewUserIds } from '../../src/features/users/users.candidates.store.ts';
 import { describeBothDialects, type TestApp, unique } from '../harness.ts';
 import { followCursors } from '../support/paging.ts';
 
@@ -261,9 +261,12 @@ describeBothDialects('directory at scale', (tt) => {
     const fewGroupId = await groupGranting(few.id, fewGroup);
     const fewHolders = holdersOf([...new Set([...direct, ...fewGroup])]);
     assert.equal(fewHolders.length, 8);
-    const fewCandidates = await roleHolderCandidates(db, few.name.toUpperCase(), [fewGroupId]);
-    assert.ok(Array.isArray(fewCandidates), 'a role eight hold is read as its holders');
-    assert.equal(fewCandidates.length, 8);
+    const fewCandidates = await fewUserIds(db, t.dialect, { role: few.name.toUpperCase(), roleGroupIds: [fewGroupId] });
+    assert.deepEqual(
+      fewCandidates.map((ids) => ids.length),
+      [8],
+      'a role eight hold is read as its holders',
+    );
     for (const role of [few.id, few.name.toUpperCase()]) {
       assert.deepEqual(await all(t, { role }), fewHolders, role);
     }
@@ -281,7 +284,7 @@ describeBothDialects('directory at scale', (tt) => {
       .insertInto('user_roles')
       .values(manyDirect.map((r) => ({ user_id: r.id, role_id: many.id })))
       .execute();
-    assert.equal(await roleHolderCandidates(db, many.id, [manyGroupId]), 'broad');
+    assert.deepEqual(await fewUserIds(db, t.dialect, { role: many.id, roleGroupIds: [manyGroupId] }), []);
     const manyHolders = holdersOf([...new Set([...manyGroup, ...manyDirect])]);
     assert.equal(manyHolders.length, 2060);
     assert.deepEqual(await all(t, { role: many.id, q: tag }), manyHolders);
@@ -290,7 +293,7 @@ describeBothDialects('directory at scale', (tt) => {
 
     // Nobody: an empty list, not every user.
     const none = await newRole('Nobody');
-    assert.deepEqual(await roleHolderCandidates(db, none.id, []), []);
+    assert.deepEqual(await fewUserIds(db, t.dialect, { role: none.id, roleGroupIds: [] }), [[]]);
     const nonePage = await page(t, { role: none.id });
     assert.deepEqual([nonePage.items, nonePage.total, nonePage.totalExact], [[], 0, true]);
   });
@@ -318,9 +321,13 @@ describeBothDialects('directory at scale', (tt) => {
       ...place('upper', 2, `${tag.toUpperCase()}/team`, 60),
     ];
     await insertRows(t, [...few, ...siblings]);
-    const fewTree = await folderCandidates(db, t.dialect, tag);
-    assert.ok(Array.isArray(fewTree) && fewTree.length === 10, `a tree of ten users is read as those: ${fewTree}`);
-    const deepest = await folderCandidates(db, t.dialect, `${tag}/team/x`);
+    const fewTree = await fewUserIds(db, t.dialect, { path: tag });
+    assert.deepEqual(
+      fewTree.map((ids) => ids.length),
+      [10],
+      'a tree of ten users is read as those',
+    );
+    const deepest = (await fewUserIds(db, t.dialect, { path: `${tag}/team/x` }))[0];
     assert.ok(Array.isArray(deepest) && deepest.length === 2, `${deepest}`);
     assert.deepEqual(
       await all(t, { path: tag }),
@@ -342,8 +349,8 @@ describeBothDialects('directory at scale', (tt) => {
     const big = [...place('big', 2050, `${tag}big`, 100), ...place('bigsub', 60, `${tag}big/sub`, 3000)];
     const flat = place('flat', 2100, `${tag}flat`, 6000);
     await insertRows(t, [...big, ...flat]);
-    assert.equal(await folderCandidates(db, t.dialect, `${tag}big`), 'broad');
-    assert.equal(await folderCandidates(db, t.dialect, `${tag}flat`), 'broad');
+    assert.deepEqual(await fewUserIds(db, t.dialect, { path: `${tag}big` }), []);
+    assert.deepEqual(await fewUserIds(db, t.dialect, { path: `${tag}flat` }), []);
     assert.deepEqual(
       await all(t, { path: `${tag}big` }),
       newestFirst(big).map((r) => r.username),
@@ -353,5 +360,52 @@ describeBothDialects('directory at scale', (tt) => {
     assert.deepEqual([bigPage.total, bigPage.totalExact], [2110, true]);
     const flatPage = await page(t, { path: `${tag}flat`, q: tag, limit: '10' });
     assert.deepEqual([flatPage.total, flatPage.totalExact], [2100, true]);
+  });
+
+  test('an organization filter and a delegated scope list their members, few or many, by id or slug, counted', async () => {
+    const t = tt();
+    const db = t.app.services.db;
+    const tag = unique('zo')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
+    const rows = userRows(tag, 2100, Date.UTC(2024, 10, 1));
+    await insertRows(t, rows);
+    const newOrganization = async (members: typeof rows) => {
+      const r = await t.request('POST', '/api/admin/organizations', {
+        token: t.adminToken,
+        body: { name: unique('Org') },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const at = new Date().toISOString();
+      for (let i = 0; i < members.length; i += 300)
+        await db
+          .insertInto('organization_members')
+          .values(members.slice(i, i + 300).map((m) => ({ organization_id: r.body.id, user_id: m.id, created_at: at })))
+          .execute();
+      return r.body as { id: string; slug: string };
+    };
+    const smallMembers = rows.filter((_, i) => i % 350 === 5);
+    const small = await newOrganization(smallMembers);
+    const bigMembers = rows.slice(0, 2050);
+    const big = await newOrganization(bigMembers);
+    const names = (members: typeof rows) => newestFirst(members).map((r) => r.username);
+
+    assert.deepEqual(
+      (await fewUserIds(db, t.dialect, { organization: small.slug.toUpperCase() })).map((s) => s.length),
+      [6],
+    );
+    assert.deepEqual(
+      (await fewUserIds(db, t.dialect, { organizationScope: [small.id] })).map((s) => s.length),
+      [6],
+    );
+    assert.deepEqual(await fewUserIds(db, t.dialect, { organization: big.id }), []);
+    for (const organization of [small.id, small.slug.toUpperCase()])
+      assert.deepEqual(await all(t, { organization }), names(smallMembers), organization);
+    const smallPage = await page(t, { organization: small.id, limit: '2' });
+    assert.deepEqual([smallPage.total, smallPage.totalExact], [6, true]);
+    assert.deepEqual(await all(t, { organization: big.slug, q: tag }), names(bigMembers));
+    const bigPage = await page(t, { organization: big.id, limit: '10' });
+    assert.deepEqual([bigPage.total, bigPage.totalExact], [2050, true]);
+    assert.deepEqual(await all(t, { organization: 'no-such-organization' }), []);
   });
 });

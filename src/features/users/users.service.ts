@@ -18,6 +18,7 @@ import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import { groupsGrantingRole } from '../roles/roles.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
+import { fewUserIds } from './users.candidates.store.ts';
 import { toUserDto } from './users.dto.ts';
 import type { CreateUserInput, ListUsersQuery, UpdateUserInput, UserDto } from './users.schema.ts';
 import { buildSearchText } from './users.search.ts';
@@ -127,17 +128,12 @@ export class UsersService {
   async list(caller: Caller, query: ListUsersQuery): Promise<Page<UserDto>> {
     const scope = scopeOf(caller.access, 'users:read');
     const filter: store.UserFilter = { ...query, organizationScope: scope === 'all' ? undefined : scope };
-    // A role is held through a group's parents too: resolve those groups once, before the list query, and the
-    // holders themselves when they are few.
-    if (query.role) {
-      filter.roleGroupIds = await groupsGrantingRole(this.db, query.role);
-      const holders = await store.roleHolderCandidates(this.db, query.role, filter.roleGroupIds);
-      if (holders !== 'broad') filter.roleUserIds = holders;
-    }
-    // A folder's users when they are few (itself and its sub-folders), probed once for the list and its count.
-    if (query.path) filter.folder = await store.folderCandidates(this.db, this.dialect, query.path);
+    // A role is held through a group's parents too: resolve those groups once, before the list query.
+    if (query.role) filter.roleGroupIds = await groupsGrantingRole(this.db, query.role);
     // The group named by id or by name, resolved once, so the list and its count read group_members only.
     if (query.group) filter.groupIds = await store.groupIdsNamed(this.db, query.group);
+    // The users of each filter that few pass, read once for the list and its count.
+    filter.fewIds = await fewUserIds(this.db, this.dialect, filter);
     const desc = query.sort.startsWith('-');
     const sort = { column: sortColumns[query.sort.replace(/^-/, '') as keyof typeof sortColumns], desc };
     const cursor = decodeCursor(query.cursor);

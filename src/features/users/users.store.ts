@@ -8,7 +8,6 @@ import {
   sql,
 } from 'kysely';
 import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
-import { escapeLike } from '../../db/dialect.ts';
 import { prepared } from '../../db/prepared.ts';
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
 import { ftsMatch, hasMarks, searchCondition, searchTerms } from './users.search.ts';
@@ -70,10 +69,11 @@ export type UserFilter = {
   role?: string | undefined;
   /** Groups whose members hold `role` through the group or one of its parents (resolved before the query). */
   roleGroupIds?: string[] | undefined;
-  /** Every holder of `role`, when they are few (`roleHolderCandidates`): the list reads just those users. */
-  roleUserIds?: string[] | undefined;
-  /** What `folderCandidates` found under `path`, when resolved before the query. */
-  folder?: FolderCandidates | undefined;
+  /**
+   * Sets of user ids the users must be in, each exactly the users one of the filters above lets through when they
+   * are few (users.candidates.store.ts): the list and its count then read those users instead of testing every one.
+   */
+  fewIds?: string[][] | undefined;
   organization?: string | undefined;
   /** Restricts to members of these organizations (a delegated admin's scope). */
   organizationScope?: string[] | undefined;
@@ -90,7 +90,8 @@ function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter, candidat
   const c = [...searchCondition(dialect, searchTerms(filter.q), candidates)];
   if (filter.status) c.push(eb('users.status', '=', filter.status));
   if (filter.type) c.push(eb('users.type', '=', filter.type));
-  if (filter.path) c.push(folderCondition(eb, filter.path, filter.folder));
+  if (filter.path) c.push(folderCondition(eb, filter.path));
+  for (const ids of filter.fewIds ?? []) c.push(ids.length === 0 ? sql<SqlBool>`1 = 0` : eb('users.id', 'in', ids));
   if (filter.groupIds !== undefined) {
     c.push(
       eb.exists(
@@ -114,10 +115,7 @@ function filterConditions(eb: Eb, dialect: Dialect, filter: UserFilter, candidat
       ),
     );
   }
-  if (filter.roleUserIds !== undefined) {
-    const ids = filter.roleUserIds;
-    c.push(ids.length === 0 ? sql<SqlBool>`1 = 0` : eb('users.id', 'in', ids));
-  } else if (filter.role) {
+  if (filter.role) {
     const r = filter.role;
     const roleMatch = sql<SqlBool>`(roles.id = ${r} OR roles.name_key = ${r.normalize('NFKC').toLowerCase()})`;
     c.push(
@@ -209,7 +207,7 @@ function sortDirection(sort: UserSort) {
  * Past this many trigram candidates, a search walks the sort index instead (see `searchCondition`); on PostgreSQL a
  * term with punctuation is then also counted without the mark-mapped condition (`countUsers`).
  */
-const narrowSearchLimit = 2000;
+export const narrowSearchLimit = 2000;
 
 /**
  * The trigram candidates of the search, up to `narrowSearchLimit`, or `'broad'` past it: SQLite the rowids of the
@@ -239,76 +237,17 @@ async function searchCandidates(
 }
 
 /**
- * The users holding `role` directly or through one of `roleGroupIds`, up to `narrowSearchLimit`, or `'broad'` past
- * it. A role few hold ("who are the admins?") is then read as those users: tested row by row instead, the list
- * walked the whole sort order to find none or one (PostgreSQL at 1,000,000 users: ~640 ms a page). A role many
- * hold keeps the row-by-row test, which fills a page after a few rows. UNION ALL, so the read stops at the bound
- * (a user counted twice only makes a role look broader than it is, never the answer wrong).
+ * A folder lists its own users and those of its sub-folders ("path/…", case-sensitive on both databases), tested
+ * row by row (a small folder is read by id, users.candidates.store.ts): that fills a page after a few rows of a
+ * large folder in any sort order. The prefix test is `substr`, not a range or LIKE, on purpose: SQLite would read
+ * an indexable one through users_path for the whole tree and sort it (1.5 s for a 1,000,000-user folder).
  */
-export async function roleHolderCandidates(db: Db, role: string, roleGroupIds: string[]): Promise<string[] | 'broad'> {
-  const roleKey = role.normalize('NFKC').toLowerCase();
-  const direct = db
-    .selectFrom('user_roles')
-    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .select('user_roles.user_id')
-    .where((eb) => eb.or([eb('roles.id', '=', role), eb('roles.name_key', '=', roleKey)]));
-  const viaGroups = db
-    .selectFrom('group_members')
-    .select('group_members.user_id')
-    .where('group_members.group_id', 'in', [...roleGroupIds, '']);
-  const rows = await direct
-    .unionAll(viaGroups)
-    .limit(narrowSearchLimit + 1)
-    .execute();
-  return rows.length > narrowSearchLimit ? 'broad' : [...new Set(rows.map((r) => r.user_id))];
-}
-
-/**
- * A folder lists its own users and those of its sub-folders ("path/…", case-sensitive on both databases): as
- * resolved by `folderCandidates`, those users' ids; unresolved or large, a row-by-row test, which fills a page
- * after a few rows of a large folder in any sort order. That prefix test is `substr`, not a range or LIKE, on
- * purpose: SQLite would read an indexable one through users_path for the whole tree and sort it (1.5 s for a
- * 1,000,000-user folder); an equality alone made it sort such a folder by display name the same way (0.5 s).
- */
-function folderCondition(eb: Eb, path: string, folder: FolderCandidates | undefined): Expression<SqlBool> {
-  if (Array.isArray(folder)) return folder.length === 0 ? sql<SqlBool>`1 = 0` : eb('users.id', 'in', folder);
+function folderCondition(eb: Eb, path: string): Expression<SqlBool> {
   const prefix = `${path}/`;
   return eb.or([
     eb('users.path', '=', path),
     sql<SqlBool>`substr(users.path, 1, ${sql.lit([...prefix].length)}) = ${prefix}`,
   ]);
-}
-
-/** Users in a sub-folder of `path`, read through an index: SQLite's byte order, PostgreSQL's users_path_prefix. */
-function inSubfolder(dialect: Dialect, path: string): Expression<SqlBool> {
-  return dialect === 'sqlite'
-    ? sql<SqlBool>`(users.path >= ${`${path}/`} AND users.path < ${`${path}0`})`
-    : sql<SqlBool>`users.path LIKE ${`${escapeLike(path)}/%`} ESCAPE '\\'`;
-}
-
-/** See `folderCandidates`. */
-export type FolderCandidates = string[] | 'broad';
-
-/**
- * The ids of the users in folder `path` and below it when they are at most `narrowSearchLimit`, else `'broad'`;
- * two index range reads with a limit. A folder of few users among many (a team's) was otherwise a walk of the
- * whole sort order: ~1.1 s at 1,000,000 users on SQLite, ~0.3 s on PostgreSQL.
- */
-export async function folderCandidates(db: Db, dialect: Dialect, path: string): Promise<FolderCandidates> {
-  const own = await db
-    .selectFrom('users')
-    .select('users.id')
-    .where('users.path', '=', path)
-    .limit(narrowSearchLimit + 1)
-    .execute();
-  if (own.length > narrowSearchLimit) return 'broad';
-  const below = await db
-    .selectFrom('users')
-    .select('users.id')
-    .where(inSubfolder(dialect, path))
-    .limit(narrowSearchLimit + 1 - own.length)
-    .execute();
-  return own.length + below.length > narrowSearchLimit ? 'broad' : [...own, ...below].map((r) => r.id);
 }
 
 type PageRows = { rows: UserRow[]; sortValues: string[] };
@@ -472,8 +411,7 @@ const filterKeys = [
   'groupIds',
   'role',
   'roleGroupIds',
-  'roleUserIds',
-  'folder',
+  'fewIds',
   'organization',
   'organizationScope',
 ] as const satisfies readonly (keyof UserFilter)[];
@@ -496,7 +434,9 @@ export async function countUsers(
 ): Promise<{ total: number; exact: boolean }> {
   // The filters in force (the list's query object also carries sort, limit and cursor: not filters).
   const only = filterKeys.filter((k) => filter[k] !== undefined && filter[k] !== '').map((k) => [k] as const);
-  const onlyGroup = filter.groupIds !== undefined && only.every(([k]) => k === 'group' || k === 'groupIds');
+  // (A few members' ids come from that group itself.)
+  const onlyGroup =
+    filter.groupIds !== undefined && only.every(([k]) => k === 'group' || k === 'groupIds' || k === 'fewIds');
   const terms = searchTerms(filter.q);
   const onlyFts =
     dialect === 'sqlite' &&
