@@ -68,15 +68,19 @@ async function insertRows(t: TestApp, rows: ReturnType<typeof userRows>): Promis
       .execute();
 }
 
+/** A unique lower-case alphanumeric prefix: usernames and search text start with it. */
+const tagOf = (prefix: string) =>
+  unique(prefix)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+
 const newestFirst = (rows: ReturnType<typeof userRows>) =>
   [...rows].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
 
 describeBothDialects('directory at scale', (tt) => {
   test('a broad search, a group filter and cursor pages over equal sort values list every match once, in order', async () => {
     const t = tt();
-    const tag = unique('zq')
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '');
+    const tag = tagOf('zq');
     const group = await t.request('POST', '/api/admin/groups', {
       token: t.adminToken,
       body: { name: unique('Scale') },
@@ -123,12 +127,8 @@ describeBothDialects('directory at scale', (tt) => {
 
   test('a broad search whose matches all sit behind thousands of newer users lists them in order (SQLite sorts the trigram matches)', async () => {
     const t = tt();
-    const tag = unique('zo')
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '');
-    const other = unique('zn')
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '');
+    const tag = tagOf('zo');
+    const other = tagOf('zn');
     // 2,100 matches (a broad search), all older than 2,100 users that do not match: the first 2,000 rows of the
     // newest-first order hold no match, so a page cannot come from walking them. The others have signed in and the
     // matches never did, so the same holds for the order by last sign-in.
@@ -195,9 +195,7 @@ describeBothDialects('directory at scale', (tt) => {
 
   test('counts of terms with punctuation are exact, past 2,000 matches too (PostgreSQL counts those without the marks index)', async () => {
     const t = tt();
-    const tag = unique('zp')
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '');
+    const tag = tagOf('zp');
     // 2,100 users at "<tag>.mail", 150 of them also "<tag>_x"; 100 more at "<tag> mail" (a space, not a dot) and
     // 100 at "<tag>xmail": neither may be counted for "<tag>.mail".
     const rows = userRows(tag, 2300, Date.UTC(2024, 6, 1)).map((r, i) => ({
@@ -219,9 +217,7 @@ describeBothDialects('directory at scale', (tt) => {
   test('a role filter lists its holders, direct and through a group, in order and counted, whether few or many hold it', async () => {
     const t = tt();
     const db = t.app.services.db;
-    const tag = unique('zr')
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '');
+    const tag = tagOf('zr');
     const rows = userRows(tag, 2100, Date.UTC(2024, 3, 1));
     await insertRows(t, rows);
     const newRole = async (name: string) => {
@@ -301,9 +297,7 @@ describeBothDialects('directory at scale', (tt) => {
   test("a folder lists its own users and its sub-folders' (not a sibling that shares its prefix), few or many", async () => {
     const t = tt();
     const db = t.app.services.db;
-    const tag = unique('zf')
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '');
+    const tag = tagOf('zf');
     const at = (i: number) => Date.UTC(2024, 8, 1) + i * 1000;
     // Few: 3 in the folder, 5 in a sub-folder, 2 deeper; beside them siblings the folder must not list: a longer
     // name, the name followed by '0' (the byte after '/'), a space, and the same letters in upper case.
@@ -365,9 +359,7 @@ describeBothDialects('directory at scale', (tt) => {
   test('an organization filter and a delegated scope list their members, few or many, by id or slug, counted', async () => {
     const t = tt();
     const db = t.app.services.db;
-    const tag = unique('zo')
-      .toLowerCase()
-      .replace(/[^a-z0-9]/g, '');
+    const tag = tagOf('zg');
     const rows = userRows(tag, 2100, Date.UTC(2024, 10, 1));
     await insertRows(t, rows);
     const newOrganization = async (members: typeof rows) => {
