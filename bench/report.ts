@@ -13,6 +13,7 @@ const queryFigures = [
   ['firstPageByLastChange', 'first page by last change'],
   ['byGroup', 'filter by group'],
   ['byType', 'filter by type (external: none among them)'],
+  ['byRole', 'filter by a role one user holds (Admin)'],
   ['deepCursorPage', 'deep cursor page'],
 ] as const;
 

@@ -194,6 +194,8 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
   // A directory sync's "who changed lately", and the few external users among many (migration 0750, both databases).
   const byLastChange = await timeEach(samples, () => get('/api/admin/users?limit=50&sort=-updatedAt').then(() => {}));
   const byType = await timeEach(samples, () => get('/api/admin/users?limit=50&type=external').then(() => {}));
+  // "Who are the admins?": one holder (the bench admin) among all (users.candidates.store.ts).
+  const byRole = await timeEach(samples, () => get('/api/admin/users?limit=50&role=Admin').then(() => {}));
   const byGroup = await timeEach(samples, () => get(`/api/admin/users?group=${groupId}&limit=50`).then(() => {}));
   // Walk 20 pages in, then time the deep page itself.
   let cursor: string | null = null;
@@ -208,6 +210,7 @@ export async function directoryQueries(gh: Served, token: string, n: number, sam
     firstPageByLastSignIn: stats(byLastSignIn),
     firstPageByLastChange: stats(byLastChange),
     byType: stats(byType),
+    byRole: stats(byRole),
     byGroup: stats(byGroup),
     deepCursorPage: stats(deep),
     target: { p95Ms: 25 },
