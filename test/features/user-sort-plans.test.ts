@@ -12,6 +12,9 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../src/db/database.ts';
+import { systemCaller } from '../../src/features/access/caller.ts';
+import type { ListUsersQuery } from '../../src/features/users/users.schema.ts';
+import { UsersService } from '../../src/features/users/users.service.ts';
 import { listUserRows, type UserFilter, type UserSort } from '../../src/features/users/users.store.ts';
 import { describeBothDialects, startTestApp, type TestApp, testDialects } from '../harness.ts';
 import { followCursors } from '../support/paging.ts';
@@ -90,6 +93,19 @@ describe('user list sorts read an index (SQLite)', () => {
       }
     });
   }
+
+  test('a search by trigrams alone is counted from users_fts alone, with the filter the list builds', async () => {
+    // The count's index-only paths apply when no other filter key is present: a key set to nothing (an empty list
+    // of few users' ids) once sent every search count through the users table (example.org at 1M: 17 → 550 ms).
+    const users = new UsersService(db, 'sqlite', t.clock, t.app.services.settings);
+    statements.length = 0;
+    const page = await users.list(systemCaller, { q: 'sorted', sort: '-createdAt', limit: 2 } as ListUsersQuery);
+    assert.equal(page.items.length, 2);
+    const counts = statements.filter((s) => /^SELECT COUNT\(\*\) AS n FROM \(/.test(s.sql));
+    assert.equal(counts.length, 1, statements.map((s) => s.sql).join('\n'));
+    assert.match(counts[0]?.sql ?? '', /users_fts/);
+    assert.doesNotMatch(counts[0]?.sql ?? '', /from "users"/i);
+  });
 });
 
 type Listed = { id: string; username: string; lastLoginAt: string | null; status: string };

@@ -132,8 +132,10 @@ export class UsersService {
     if (query.role) filter.roleGroupIds = await groupsGrantingRole(this.db, query.role);
     // The group named by id or by name, resolved once, so the list and its count read group_members only.
     if (query.group) filter.groupIds = await store.groupIdsNamed(this.db, query.group);
-    // The users of each filter that few pass, read once for the list and its count.
-    filter.fewIds = await fewUserIds(this.db, this.dialect, filter);
+    // The users of each filter that few pass, read once for the list and its count. Set only when there are some:
+    // a filter key present at all turns off the count's index-only paths (countUsers).
+    const few = await fewUserIds(this.db, this.dialect, filter);
+    if (few.length > 0) filter.fewIds = few;
     const desc = query.sort.startsWith('-');
     const sort = { column: sortColumns[query.sort.replace(/^-/, '') as keyof typeof sortColumns], desc };
     const cursor = decodeCursor(query.cursor);
