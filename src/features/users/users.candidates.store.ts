@@ -7,20 +7,28 @@
  * for a small folder or organization. A filter many users pass keeps the row-by-row test, which fills a page
  * after a few rows. The filter's own condition stays in the query either way: the ids only narrow it.
  */
-import { type SqlBool, sql } from 'kysely';
-import type { Db, Dialect } from '../../db/database.ts';
+import { type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import type { Database, Db, Dialect } from '../../db/database.ts';
 import { escapeLike } from '../../db/dialect.ts';
 import { narrowSearchLimit, type UserFilter } from './users.store.ts';
 
-/** Up to `limit` ids of the users one filter lets through (a user may come twice: it only looks broader). */
-type Probe = (limit: number) => Promise<string[]>;
+/** The ids of the users one filter lets through (a user may come twice: that only makes it look broader). */
+// biome-ignore lint/suspicious/noExplicitAny: probes read different tables; only their one output column matters.
+type Probe = SelectQueryBuilder<Database, any, { user_id: string }>;
 
-/** One set of ids per filter in force that at most `narrowSearchLimit` users pass. */
+/**
+ * One set of ids per filter in force that at most `narrowSearchLimit` users pass. Each probe is counted first (up
+ * to the bound, no rows sent back): a filter many pass, the common case for a large group, then costs a fraction
+ * of a millisecond instead of the ~1.5 ms that 2,001 ids cost to read into objects.
+ */
 export async function fewUserIds(db: Db, dialect: Dialect, filter: UserFilter): Promise<string[][]> {
   const sets: string[][] = [];
   for (const probe of probesOf(db, dialect, filter)) {
-    const ids = await probe(narrowSearchLimit + 1);
-    if (ids.length <= narrowSearchLimit) sets.push([...new Set(ids)]);
+    const bounded = probe.limit(narrowSearchLimit + 1);
+    const counted = await sql<{ n: string | number }>`SELECT COUNT(*) AS n FROM (${bounded}) AS few`.execute(db);
+    if (Number(counted.rows[0]?.n ?? 0) > narrowSearchLimit) continue;
+    const rows = await bounded.execute();
+    sets.push([...new Set(rows.map((r) => r.user_id))]);
   }
   return sets;
 }
@@ -38,77 +46,51 @@ function probesOf(db: Db, dialect: Dialect, filter: UserFilter): Probe[] {
 /** Holders of the role directly or through one of its groups; UNION ALL, so the read stops at the limit. */
 function roleHolders(db: Db, role: string, roleGroupIds: string[]): Probe {
   const roleKey = role.normalize('NFKC').toLowerCase();
-  return async (limit) => {
-    const direct = db
-      .selectFrom('user_roles')
-      .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-      .select('user_roles.user_id')
-      .where((eb) => eb.or([eb('roles.id', '=', role), eb('roles.name_key', '=', roleKey)]));
-    const viaGroups = db
-      .selectFrom('group_members')
-      .select('group_members.user_id')
-      .where('group_members.group_id', 'in', [...roleGroupIds, '']);
-    const rows = await direct.unionAll(viaGroups).limit(limit).execute();
-    return rows.map((r) => r.user_id);
-  };
+  return db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .select('user_roles.user_id')
+    .where((eb) => eb.or([eb('roles.id', '=', role), eb('roles.name_key', '=', roleKey)]))
+    .unionAll(
+      db
+        .selectFrom('group_members')
+        .select('group_members.user_id')
+        .where('group_members.group_id', 'in', [...roleGroupIds, '']),
+    );
 }
 
-/** The folder's own users, then those below it: two index ranges, each read up to what is left of the limit. */
+/** The folder's own users, then those below it: two index ranges, read in turn up to the limit. */
 function folderUsers(db: Db, dialect: Dialect, path: string): Probe {
-  return async (limit) => {
-    const own = await db.selectFrom('users').select('users.id').where('users.path', '=', path).limit(limit).execute();
-    if (own.length >= limit) return own.map((r) => r.id);
-    const below = await db
-      .selectFrom('users')
-      .select('users.id')
-      .where(
-        // SQLite compares text by its bytes; PostgreSQL reads the prefix through users_path_prefix (migration 0750).
-        dialect === 'sqlite'
-          ? sql<SqlBool>`(users.path >= ${`${path}/`} AND users.path < ${`${path}0`})`
-          : sql<SqlBool>`users.path LIKE ${`${escapeLike(path)}/%`} ESCAPE '\\'`,
-      )
-      .limit(limit - own.length)
-      .execute();
-    return [...own, ...below].map((r) => r.id);
-  };
+  // SQLite compares text by its bytes; PostgreSQL reads the prefix through users_path_prefix (migration 0750).
+  const below =
+    dialect === 'sqlite'
+      ? sql<SqlBool>`(users.path >= ${`${path}/`} AND users.path < ${`${path}0`})`
+      : sql<SqlBool>`users.path LIKE ${`${escapeLike(path)}/%`} ESCAPE '\\'`;
+  return db
+    .selectFrom('users')
+    .select('users.id as user_id')
+    .where('users.path', '=', path)
+    .unionAll(db.selectFrom('users').select('users.id as user_id').where(below));
 }
 
 function groupMembers(db: Db, groupIds: string[]): Probe {
-  return async (limit) => {
-    const rows = await db
-      .selectFrom('group_members')
-      .select('user_id')
-      .where('group_id', 'in', [...groupIds, ''])
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.user_id);
-  };
+  return db
+    .selectFrom('group_members')
+    .select('user_id')
+    .where('group_id', 'in', [...groupIds, '']);
 }
 
 /** Members of the organization named by id or slug (as the filter names it). */
 function organizationMembers(db: Db, organization: string): Probe {
-  return async (limit) => {
-    const rows = await db
-      .selectFrom('organization_members')
-      .innerJoin('organizations', 'organizations.id', 'organization_members.organization_id')
-      .select('organization_members.user_id')
-      .where((eb) =>
-        eb.or([eb('organizations.id', '=', organization), eb('organizations.slug', '=', organization.toLowerCase())]),
-      )
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.user_id);
-  };
+  return db
+    .selectFrom('organization_members')
+    .innerJoin('organizations', 'organizations.id', 'organization_members.organization_id')
+    .select('organization_members.user_id')
+    .where((eb) =>
+      eb.or([eb('organizations.id', '=', organization), eb('organizations.slug', '=', organization.toLowerCase())]),
+    );
 }
 
 function scopeMembers(db: Db, organizationIds: string[]): Probe {
-  return async (limit) => {
-    const rows = await db
-      .selectFrom('organization_members')
-      .select('user_id')
-      .where('organization_id', 'in', organizationIds)
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.user_id);
-  };
+  return db.selectFrom('organization_members').select('user_id').where('organization_id', 'in', organizationIds);
 }
