@@ -5,7 +5,7 @@
  *   (~550 ms a page before). A sign-in writes last_login_at, not updated_at, so on PostgreSQL sign-in updates stay
  *   HOT (what 0650 and 0700 keep); an edit that touched no indexed column until now (a description) no longer is.
  * - By type (`type=external`) in the default order, newest first: the contractors and partners of a company are few
- *   among its staff, and finding them walked the whole created_at order (~450 ms when there are none). Like
+ *   among its staff, and finding them walked the whole created_at order (0.5-0.75 s when there are none). Like
  *   users_status and users_path, but with the id too, so a cursor page seeks instead of filtering.
  * - PostgreSQL: a folder's sub-folders (`path LIKE 'x/%'`), which users_path cannot serve unless the database's
  *   collation is C; text_pattern_ops compares bytes whatever it is. SQLite reads them as a range of users_path.
