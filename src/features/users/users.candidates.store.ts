@@ -10,7 +10,7 @@
 import { type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Dialect } from '../../db/database.ts';
 import { escapeLike } from '../../db/dialect.ts';
-import { narrowSearchLimit, type UserFilter } from './users.store.ts';
+import { countUpTo, narrowSearchLimit, type UserFilter } from './users.store.ts';
 
 /** The ids of the users one filter lets through (a user may come twice: that only makes it look broader). */
 // biome-ignore lint/suspicious/noExplicitAny: probes read different tables; only their one output column matters.
@@ -24,10 +24,8 @@ type Probe = SelectQueryBuilder<Database, any, { user_id: string }>;
 export async function fewUserIds(db: Db, dialect: Dialect, filter: UserFilter): Promise<string[][]> {
   const sets: string[][] = [];
   for (const probe of probesOf(db, dialect, filter)) {
-    const bounded = probe.limit(narrowSearchLimit + 1);
-    const counted = await sql<{ n: string | number }>`SELECT COUNT(*) AS n FROM (${bounded}) AS few`.execute(db);
-    if (Number(counted.rows[0]?.n ?? 0) > narrowSearchLimit) continue;
-    const rows = await bounded.execute();
+    if (!(await countUpTo(db, probe, narrowSearchLimit)).exact) continue;
+    const rows = await probe.limit(narrowSearchLimit + 1).execute();
     sets.push([...new Set(rows.map((r) => r.user_id))]);
   }
   return sets;

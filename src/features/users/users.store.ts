@@ -477,7 +477,7 @@ export async function countUsers(
 }
 
 /** Rows of `query` counted up to `limit`; past it, the limit as a lower bound. */
-async function countUpTo<DB, TB extends keyof DB, O>(
+export async function countUpTo<DB, TB extends keyof DB, O>(
   db: Db,
   query: SelectQueryBuilder<DB, TB, O>,
   limit = exactCountLimit,
