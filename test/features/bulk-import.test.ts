@@ -221,6 +221,50 @@ describeBothDialects('bulk import and export', (tt) => {
     }
   });
 
+  test('a JSON export writes each user as JSON.stringify would, whatever its text holds (built by the database)', async () => {
+    const t = tt();
+    const p = unique('esc');
+    const hostile = `"quoted" back\\slash / tab\t nl\n cr\r \b\f \u0001\u001f\u007f </script> \u2028\u2029 é 日本 😀`;
+    const attributes = { nested: { list: [1, 2.5, 'x"y', null, true] }, ключ: 'значение', empty: {} };
+    const id = await t.createUser({ username: `${p}-one` });
+    // Straight into the row: text the API would refuse (control characters) must still leave as valid JSON.
+    await t.app.services.db
+      .updateTable('users')
+      .set({
+        display_name: hostile,
+        department: `${hostile} dept`,
+        description: hostile,
+        comments: null,
+        attributes: JSON.stringify(attributes),
+      })
+      .where('id', '=', id)
+      .execute();
+    const exported = await t.request('GET', '/api/admin/export', { token: t.adminToken, query: { format: 'json' } });
+    assert.equal(exported.status, 200);
+    const line = exported.raw.body.split('\n').find((l: string) => l.includes(`"${p}-one"`));
+    const expected = {
+      username: `${p}-one`,
+      displayName: hostile,
+      email: null,
+      phone: null,
+      department: `${hostile} dept`,
+      description: hostile,
+      comments: null,
+      attributes,
+      path: 'users',
+      type: 'internal',
+      status: 'active',
+      groups: [],
+      roles: [],
+      organizations: [],
+    };
+    assert.equal(line?.replace(/,$/, ''), JSON.stringify(expected), t.dialect);
+    assert.deepEqual(
+      (JSON.parse(exported.raw.body) as { users: { username: string }[] }).users.find((u) => u.username === `${p}-one`),
+      expected,
+    );
+  });
+
   test('import needs directory-wide write access; a malformed body is a 400', async () => {
     const t = tt();
     const username = unique('weak');

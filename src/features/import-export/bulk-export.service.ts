@@ -12,12 +12,23 @@ import { exportColumns } from './bulk-import.schema.ts';
 import {
   allGroups,
   type ExportedUser,
+  exportJsonPage,
   exportPage,
   loadMembershipNames,
+  type MembershipNames,
   type UserMemberships,
 } from './bulk-import.store.ts';
 
 const pageSize = 2000;
+
+/** A page of users after `afterId`, with the memberships of each (bulk-import.store.ts's exportPage and exportJsonPage). */
+type PageReader<T> = (
+  db: Db,
+  known: MembershipNames,
+  afterId: string | undefined,
+  limit: number,
+) => Promise<{ users: T[]; names: Map<string, UserMemberships> }>;
+
 /** Shared by every user without memberships; never written to. */
 const noNames: UserMemberships = { groups: [], roles: [], organizations: [] };
 
@@ -41,7 +52,7 @@ export class ExportService {
     }
     if (format === 'csv') {
       yield csvLine(exportColumns);
-      for await (const page of this.pages()) {
+      for await (const page of this.pages(exportPage)) {
         let text = '';
         for (const [user, names] of page) text += csvUserLine(user, names);
         yield text;
@@ -58,10 +69,10 @@ export class ExportService {
     }));
     yield `{"groups":${JSON.stringify(groupItems)},\n"users":[`;
     let first = true;
-    for await (const page of this.pages(groups)) {
+    for await (const page of this.pages(exportJsonPage, groups)) {
       let text = '';
       for (const [user, names] of page) {
-        text += `${first ? '\n' : ',\n'}${jsonUser(user, names)}`;
+        text += `${first ? '\n' : ',\n'}${jsonUser(user.json, names)}`;
         first = false;
       }
       yield text;
@@ -70,24 +81,39 @@ export class ExportService {
     yield '\n]}\n';
   }
 
-  /** `groups`: every group, when the caller has read them (else read here with the role and organization names). */
-  private async *pages(groups?: { id: string; name: string }[]): AsyncGenerator<[ExportedUser, UserMemberships][]> {
-    let after: string | undefined;
+  /**
+   * The users as `read` gives them, a page at a time, each with its memberships. `groups`: every group, when the
+   * caller has read them (else read here with the role and organization names).
+   */
+  private async *pages<T extends { id: string }>(
+    read: PageReader<T>,
+    groups?: { id: string; name: string }[],
+  ): AsyncGenerator<[T, UserMemberships][]> {
     const known = await loadMembershipNames(this.db, groups);
+    const ask = (after: string | undefined) => {
+      const page = read(this.db, known, after, pageSize);
+      // Awaited below; handled here too, so a page still in flight when the consumer stops fails quietly.
+      page.catch(() => {});
+      return page;
+    };
+    let next = ask(undefined);
     for (;;) {
-      const { users, names } = await exportPage(this.db, known, after, pageSize);
-      if (users.length) yield users.map((u) => [u, names.get(u.id) ?? noNames]);
+      const { users, names } = await next;
       const last = users.at(-1);
-      if (!last || users.length < pageSize) return;
-      after = last.id;
+      const more = last !== undefined && users.length === pageSize;
+      // The next page is asked for before this one is written out: PostgreSQL prepares it meanwhile.
+      if (more) next = ask(last.id);
+      if (users.length) yield users.map((u) => [u, names.get(u.id) ?? noNames]);
+      if (!more) return;
     }
   }
 }
 
 /*
- * The two writers below build each user's text straight from the row, in `exportColumns` order: an object per
- * user, then an array of cells, cost as much as reading the rows (export at 1,000,000 users, issue 8). The stored
- * `attributes` text is JSON we wrote ourselves and is copied as it is, not parsed and stringified again.
+ * The two writers below build each user's text in `exportColumns` order with no object per user in between (an
+ * object, then an array of cells, cost as much as reading the rows: export at 1,000,000 users, issue 8): CSV from
+ * the row's cells, JSON from the object text the database wrote (exportJsonPage). The stored `attributes` text is
+ * JSON we wrote ourselves and is copied as it is, not parsed and stringified again.
  */
 
 /** One user as a CSV record: memberships `;`-separated, empty attributes as an empty cell. */
@@ -99,16 +125,13 @@ function csvUserLine(u: ExportedUser, n: UserMemberships): string {
   )},${cell(n.groups.join(';'))},${cell(n.roles.join(';'))},${cell(n.organizations.join(';'))}\n`;
 }
 
-/** One user as a JSON object with the CSV's columns as keys. */
-function jsonUser(u: ExportedUser, n: UserMemberships): string {
+/**
+ * One user as a JSON object with the CSV's columns as keys: its columns' object as the database wrote it
+ * (exportJsonPage), closed with the memberships.
+ */
+function jsonUser(columns: string, n: UserMemberships): string {
   const j = JSON.stringify;
-  return `{"username":${j(u.username)},"displayName":${j(u.display_name)},"email":${j(u.email)},"phone":${j(
-    u.phone,
-  )},"department":${j(u.department)},"description":${j(u.description)},"comments":${j(u.comments)},"attributes":${
-    u.attributes
-  },"path":${j(u.path)},"type":${j(u.type)},"status":${j(u.status)},"groups":${j(n.groups)},"roles":${j(
-    n.roles,
-  )},"organizations":${j(n.organizations)}}`;
+  return `${columns.slice(0, -1)},"groups":${j(n.groups)},"roles":${j(n.roles)},"organizations":${j(n.organizations)}}`;
 }
 
 const needsQuotes = /[",\r\n]/;
