@@ -18,6 +18,7 @@ import * as membershipUserIndexes from './0600-membership-user-indexes.ts';
 import * as userLastSignInSort from './0650-user-last-sign-in-sort.ts';
 import * as userSignInOrder from './0700-user-sign-in-order.ts';
 import * as userListIndexes from './0750-user-list-indexes.ts';
+import * as userSearchTable from './0800-user-search-table.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0650-user-last-sign-in-sort': userLastSignInSort,
   '0700-user-sign-in-order': userSignInOrder,
   '0750-user-list-indexes': userListIndexes,
+  '0800-user-search-table': userSearchTable,
 };

@@ -90,7 +90,7 @@ export class ImportService {
    */
   private async refreshPlannerStatistics(changed: number): Promise<void> {
     if (changed < analyzeAfterRows || dialectOf(this.db as unknown as Kysely<unknown>) !== 'postgres') return;
-    await sql`VACUUM (ANALYZE) users, user_sign_in_order, group_members, user_roles, organization_members, groups`.execute(
+    await sql`VACUUM (ANALYZE) users, user_sign_in_order, user_search, group_members, user_roles, organization_members, groups`.execute(
       this.db,
     );
   }

@@ -38,36 +38,59 @@ export function searchCondition(
   terms: string[],
   candidates?: 'broad' | number[] | string[],
 ): Expression<SqlBool>[] {
-  if (dialect === 'postgres' && Array.isArray(candidates)) {
-    const ids = candidates.map(String);
-    return [ids.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`users.id IN (${sql.join(ids)})`];
-  }
-  const conditions: Expression<SqlBool>[] = [];
+  if (dialect === 'postgres') return postgresSearchCondition(terms, candidates);
   const broad = candidates === 'broad';
   const long = broad ? [] : terms.filter((t) => [...t].length >= 3);
   const short = broad ? terms : terms.filter((t) => [...t].length < 3);
-  if (dialect === 'sqlite' && Array.isArray(candidates)) {
+  const conditions: Expression<SqlBool>[] = [];
+  if (Array.isArray(candidates)) {
     conditions.push(
       candidates.length === 0
         ? sql<SqlBool>`1 = 0`
         : sql<SqlBool>`users.rowid IN (${sql.join(candidates.map((id) => sql.lit(Number(id))))})`,
     );
-  } else if (dialect === 'sqlite' && long.length > 0) {
+  } else if (long.length > 0) {
     const match = ftsMatch(long);
     conditions.push(sql<SqlBool>`users.rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ${match})`);
   }
-  const likeTerms = dialect === 'sqlite' ? short : terms;
-  for (const term of likeTerms) {
-    // PostgreSQL: a term with punctuation also asks the index of the text with its marks mapped (pg_trgm alone
-    // drops them); the plain LIKE stays the exact test.
-    if (dialect === 'postgres' && !broad && hasMarks(term)) {
-      conditions.push(
-        sql<SqlBool>`translate(users.search_text, ${sql.lit(marks)}, ${sql.lit(markLetters)}) LIKE ${`%${escapeLike(mapMarks(term))}%`} ESCAPE '\\'`,
-      );
-    }
-    conditions.push(sql<SqlBool>`users.search_text LIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`);
+  return [...conditions, ...substringConditions(usersText, short, false)];
+}
+
+/**
+ * PostgreSQL: the given ids; or, broad, each users row's own text; else the users whose copy of the text in
+ * user_search matches, through that table's trigram indexes (migration 0800).
+ */
+function postgresSearchCondition(terms: string[], candidates?: 'broad' | number[] | string[]): Expression<SqlBool>[] {
+  if (Array.isArray(candidates)) {
+    const ids = candidates.map(String);
+    return [ids.length === 0 ? sql<SqlBool>`1 = 0` : sql<SqlBool>`users.id IN (${sql.join(ids)})`];
   }
-  return conditions;
+  if (candidates === 'broad') return substringConditions(usersText, terms, false);
+  if (terms.length === 0) return [];
+  const matching = sql.join(substringConditions(searchTableText, terms, true), sql` AND `);
+  return [sql<SqlBool>`users.id IN (SELECT user_search.user_id FROM user_search WHERE ${matching})`];
+}
+
+const usersText = sql<string>`users.search_text`;
+/** PostgreSQL's copy of the search text (migration 0800), which its trigram indexes cover. */
+export const searchTableText = sql<string>`user_search.search_text`;
+
+/**
+ * Each term as a substring of `text` (LIKE). `indexed`: a PostgreSQL term with punctuation also asks the index of
+ * the text with its marks mapped (pg_trgm alone drops them); the plain LIKE stays the exact test. A scan row by row
+ * does without it (it would only cost a second test per row).
+ */
+export function substringConditions(
+  text: Expression<string>,
+  terms: string[],
+  indexed: boolean,
+): Expression<SqlBool>[] {
+  return terms.flatMap((term) => {
+    const like = sql<SqlBool>`${text} LIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`;
+    if (!indexed || !hasMarks(term)) return [like];
+    const mapped = sql<SqlBool>`translate(${text}, ${sql.lit(marks)}, ${sql.lit(markLetters)}) LIKE ${`%${escapeLike(mapMarks(term))}%`} ESCAPE '\\'`;
+    return [mapped, like];
+  });
 }
 
 /**

@@ -10,12 +10,23 @@ import {
 import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
-import { ftsMatch, hasMarks, searchCondition, searchTerms } from './users.search.ts';
+import {
+  ftsMatch,
+  hasMarks,
+  searchCondition,
+  searchTableText,
+  searchTerms,
+  substringConditions,
+} from './users.search.ts';
 
-/** PostgreSQL's order of users by last sign-in, kept by triggers (migration 0700). */
+/**
+ * PostgreSQL's order of users by last sign-in (migration 0700) and its copy of their search text under the trigram
+ * indexes (0800), both kept by triggers.
+ */
 declare module '../../db/database.ts' {
   interface Database {
     user_sign_in_order: { user_id: string; sort_key: string };
+    user_search: { user_id: string; search_text: string };
   }
 }
 
@@ -227,13 +238,16 @@ async function searchCandidates(
     return result.rows.length > narrowSearchLimit ? 'broad' : result.rows.map((r) => Number(r.rowid));
   }
   if (long.length < terms.length) return undefined;
-  const rows = await db
-    .selectFrom('users')
-    .select('users.id')
-    .where((eb) => eb.and(searchCondition(dialect, terms)))
+  const rows = await matchingSearchRows(db, terms, true)
+    .select('user_search.user_id')
     .limit(narrowSearchLimit + 1)
     .execute();
-  return rows.length > narrowSearchLimit ? 'broad' : rows.map((r) => r.id);
+  return rows.length > narrowSearchLimit ? 'broad' : rows.map((r) => r.user_id);
+}
+
+/** PostgreSQL: the user_search rows whose text holds every term (through its trigram indexes when `indexed`). */
+function matchingSearchRows(db: Db, terms: string[], indexed: boolean) {
+  return db.selectFrom('user_search').where((eb) => eb.and(substringConditions(searchTableText, terms, indexed)));
 }
 
 /**
@@ -379,8 +393,9 @@ function besidesTrigrams(
 }
 
 /**
- * PostgreSQL's fallback: the matches come from the pg_trgm index as a bitmap scan (a MATERIALIZED CTE has no order
- * for the planner to walk an index for), only their ids and sort values are sorted, then the page's rows are read.
+ * PostgreSQL's fallback: the matches come from user_search's trigram index as a bitmap scan (a MATERIALIZED CTE has
+ * no order for the planner to walk an index for), only their ids and sort values are sorted, then the page's rows
+ * are read.
  */
 async function sortLikeMatches(
   db: Db,
@@ -391,7 +406,7 @@ async function sortLikeMatches(
 ): Promise<PageRows> {
   const { expr, joined } = sortSource('postgres', sort);
   const dir = sortDirection(sort);
-  const like = searchCondition('postgres', searchTerms(filter.q), 'broad');
+  const like = searchCondition('postgres', searchTerms(filter.q));
   const from = joined ? sql`users JOIN user_sign_in_order AS so ON so.user_id = users.id` : sql`users`;
   const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
       SELECT users.id, ${expr} AS sort_value FROM ${from} WHERE ${besidesTrigrams('postgres', filter, sort, cursor, like)})
@@ -443,6 +458,7 @@ export async function countUsers(
     terms.length > 0 &&
     terms.every((t) => [...t].length >= 3) &&
     only.every(([k]) => k === 'q');
+  const onlySearch = dialect === 'postgres' && terms.length > 0 && only.every(([k]) => k === 'q');
   // Only a group or only a trigram search: count from that index alone (every member or indexed row is a user),
   // without reading a user row per match.
   if (onlyGroup) {
@@ -459,6 +475,13 @@ export async function countUsers(
         .select(sql`1`.as('one'))
         .where(sql<SqlBool>`users_fts MATCH ${ftsMatch(terms)}`),
     );
+  }
+  if (onlySearch) {
+    // PostgreSQL's search table alone, as SQLite's FTS5 index above; with marks as below.
+    const matches = (indexed: boolean) => matchingSearchRows(db, terms, indexed).select(sql`1`.as('one'));
+    if (!terms.some(hasMarks)) return countUpTo(db, matches(true));
+    const few = await countUpTo(db, matches(true), narrowSearchLimit);
+    return few.exact ? few : countUpTo(db, matches(false));
   }
   const matching = (candidates?: 'broad') =>
     db
