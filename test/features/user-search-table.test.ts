@@ -25,13 +25,15 @@ if (testDialects().includes('postgres')) {
       await t.close();
     });
 
-    /** Every user has exactly one search row, holding its current text. */
+    /** Every user has exactly one search row, holding its current text and its creation time. */
     async function assertInStep(when: string): Promise<void> {
       const { rows } = await sql<{ users: string; copies: string; same: string }>`SELECT
           (SELECT count(*) FROM users) AS users,
           (SELECT count(*) FROM user_search) AS copies,
-          (SELECT count(*) FROM users u JOIN user_search s ON s.user_id = u.id AND s.search_text = u.search_text)
-            AS same`.execute(t.app.services.db);
+          (SELECT count(*) FROM users u JOIN user_search s
+            ON s.user_id = u.id AND s.search_text = u.search_text AND s.created_at = u.created_at) AS same`.execute(
+        t.app.services.db,
+      );
       const counts = rows[0];
       assert.ok(counts);
       assert.deepEqual([counts.copies, counts.same], [counts.users, counts.users], when);
@@ -111,6 +113,72 @@ if (testDialects().includes('postgres')) {
       });
       await assertInStep('after the change');
       assert.deepEqual(await found('platypus'), [`${p}-b`]);
+    });
+
+    test('a broad search none of whose matches is among the newest 2,000 lists them newest first from user_search, across cursors', async () => {
+      const p = unique('far').replaceAll('-', '');
+      const db = t.app.services.db;
+      // 2,150 matches (past the 2,000 candidates of a narrow search) in two runs, each behind 2,100 newer users that
+      // do not match: newest first, the first page (150) and the page after its cursor both come from sorting the
+      // matches, since walking the next 2,000 of the order finds none.
+      const rows = (tag: string, n: number, from: number) =>
+        Array.from({ length: n }, (_, i) => {
+          const at = new Date(from + Math.floor(i / 3) * 1000).toISOString();
+          const username = `${tag}${String(i).padStart(5, '0')}`;
+          return {
+            id: `${tag}-${String(i).padStart(5, '0')}`,
+            username,
+            username_key: username,
+            search_text: username,
+            created_at: at,
+            updated_at: at,
+            ...defaults,
+          };
+        });
+      const defaults = {
+        email_verified: 0,
+        phone_verified: 0,
+        attributes: '{}',
+        path: 'users',
+        type: 'internal',
+        status: 'active',
+        must_change_password: 0,
+        mfa_enabled: 0,
+      };
+      const near = rows(`${p}m`, 150, Date.UTC(2024, 5, 1));
+      const old = [...near, ...rows(`${p}mo`, 2000, Date.UTC(2023, 0, 1))];
+      await db.insertInto('users').values(old).execute();
+      await db
+        .insertInto('users')
+        .values(rows(`${p}n`, 2100, Date.UTC(2025, 0, 1)))
+        .execute();
+      await db
+        .insertInto('users')
+        .values(rows(`${p}x`, 2100, Date.UTC(2024, 0, 1)))
+        .execute();
+      const expected = [...old]
+        .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id))
+        .map((r) => r.username);
+      const listed: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const r = await t.request('GET', '/api/admin/users', {
+          token: t.adminToken,
+          query: { q: `${p}m`, limit: '150', ...(cursor ? { cursor } : {}) },
+        });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        listed.push(...r.body.items.map((u: { username: string }) => u.username));
+        cursor = r.body.nextCursor;
+      } while (cursor && listed.length <= expected.length);
+      assert.deepEqual(listed, expected, 'every match once, newest first, ties by id');
+      const oldest = await t.request('GET', '/api/admin/users', {
+        token: t.adminToken,
+        query: { q: `${p}m`, sort: 'createdAt', limit: '3' },
+      });
+      assert.deepEqual(
+        oldest.body.items.map((u: { username: string }) => u.username),
+        expected.slice(-3).reverse(),
+      );
     });
 
     test('a search-only list reads its candidates and its count from user_search, never the users table', async () => {

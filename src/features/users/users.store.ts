@@ -26,7 +26,7 @@ import {
 declare module '../../db/database.ts' {
   interface Database {
     user_sign_in_order: { user_id: string; sort_key: string };
-    user_search: { user_id: string; search_text: string };
+    user_search: { user_id: string; created_at: string; search_text: string };
   }
 }
 
@@ -311,8 +311,12 @@ function pageQuery(
  * A row-value comparison, so both dialects seek the (sort value, id) index instead of scanning up to the cursor;
  * the redundant comparison of the sort value alone lets SQLite seek an index on an expression (COALESCE) too.
  */
-function cursorCondition(dialect: Dialect, sort: UserSort, cursor: Cursor) {
-  const { expr, tie } = sortSource(dialect, sort);
+function cursorCondition(
+  dialect: Dialect,
+  sort: UserSort,
+  cursor: Cursor,
+  { expr, tie }: { expr: Expression<string>; tie: Expression<string> } = sortSource(dialect, sort),
+) {
   const value = String(cursor.value ?? '');
   const [op, orEqual] = sort.desc ? [sql.raw('<'), sql.raw('<=')] : [sql.raw('>'), sql.raw('>=')];
   return sql<SqlBool>`(${expr} ${orEqual} ${value} AND (${expr}, ${tie}) ${op} (${value}, ${cursor.id}))`;
@@ -404,12 +408,40 @@ async function sortLikeMatches(
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<PageRows> {
+  if (sort.column === 'created_at' && filtersInForce(filter).every((k) => k === 'q')) {
+    return sortSearchTableMatches(db, filter, sort, limit, cursor);
+  }
   const { expr, joined } = sortSource('postgres', sort);
   const dir = sortDirection(sort);
   const like = searchCondition('postgres', searchTerms(filter.q));
   const from = joined ? sql`users JOIN user_sign_in_order AS so ON so.user_id = users.id` : sql`users`;
   const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
       SELECT users.id, ${expr} AS sort_value FROM ${from} WHERE ${besidesTrigrams('postgres', filter, sort, cursor, like)})
+    SELECT users.*, page.sort_value FROM users JOIN (
+      SELECT id, sort_value FROM matches ORDER BY sort_value ${dir}, id ${dir} LIMIT ${limit}) AS page
+    ON page.id = users.id
+    ORDER BY page.sort_value ${dir}, users.id ${dir}`.execute(db);
+  return pageRows(rows);
+}
+
+/**
+ * The same for a search alone in creation order (the list's default): the matches and their creation times come
+ * from user_search alone (migration 0800), without a users row read by id per match (the 11,111 of `user12` at
+ * 1,000,000 users cost ~16 ms of such reads); only the page's rows are read whole.
+ */
+async function sortSearchTableMatches(
+  db: Db,
+  filter: UserFilter,
+  sort: UserSort,
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<PageRows> {
+  const dir = sortDirection(sort);
+  const conditions = substringConditions(searchTableText, searchTerms(filter.q), true);
+  const source = { expr: sql<string>`user_search.created_at`, tie: sql<string>`user_search.user_id` };
+  if (cursor) conditions.push(cursorCondition('postgres', sort, cursor, source));
+  const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
+      SELECT user_id AS id, created_at AS sort_value FROM user_search WHERE ${sql.join(conditions, sql` AND `)})
     SELECT users.*, page.sort_value FROM users JOIN (
       SELECT id, sort_value FROM matches ORDER BY sort_value ${dir}, id ${dir} LIMIT ${limit}) AS page
     ON page.id = users.id
@@ -431,6 +463,11 @@ const filterKeys = [
   'organizationScope',
 ] as const satisfies readonly (keyof UserFilter)[];
 
+/** The filters in force (the list's query object also carries sort, limit and cursor: not filters). */
+function filtersInForce(filter: UserFilter): (typeof filterKeys)[number][] {
+  return filterKeys.filter((k) => filter[k] !== undefined && filter[k] !== '');
+}
+
 /** Ids of the groups `group` names, by id or by name (case-insensitive). */
 export async function groupIdsNamed(db: Db, group: string): Promise<string[]> {
   const rows = await db
@@ -447,18 +484,14 @@ export async function countUsers(
   dialect: Dialect,
   filter: UserFilter,
 ): Promise<{ total: number; exact: boolean }> {
-  // The filters in force (the list's query object also carries sort, limit and cursor: not filters).
-  const only = filterKeys.filter((k) => filter[k] !== undefined && filter[k] !== '').map((k) => [k] as const);
+  const only = filtersInForce(filter);
   // (A few members' ids come from that group itself.)
   const onlyGroup =
-    filter.groupIds !== undefined && only.every(([k]) => k === 'group' || k === 'groupIds' || k === 'fewIds');
+    filter.groupIds !== undefined && only.every((k) => k === 'group' || k === 'groupIds' || k === 'fewIds');
   const terms = searchTerms(filter.q);
   const onlyFts =
-    dialect === 'sqlite' &&
-    terms.length > 0 &&
-    terms.every((t) => [...t].length >= 3) &&
-    only.every(([k]) => k === 'q');
-  const onlySearch = dialect === 'postgres' && terms.length > 0 && only.every(([k]) => k === 'q');
+    dialect === 'sqlite' && terms.length > 0 && terms.every((t) => [...t].length >= 3) && only.every((k) => k === 'q');
+  const onlySearch = dialect === 'postgres' && terms.length > 0 && only.every((k) => k === 'q');
   // Only a group or only a trigram search: count from that index alone (every member or indexed row is a user),
   // without reading a user row per match.
   if (onlyGroup) {
