@@ -396,11 +396,7 @@ function besidesTrigrams(
   return eb.and(conditions);
 }
 
-/**
- * PostgreSQL's fallback: the matches come from user_search's trigram index as a bitmap scan (a MATERIALIZED CTE has
- * no order for the planner to walk an index for), only their ids and sort values are sorted, then the page's rows
- * are read.
- */
+/** PostgreSQL's fallback: the matches come from user_search's trigram index as a bitmap scan (pageOfMatches). */
 async function sortLikeMatches(
   db: Db,
   filter: UserFilter,
@@ -412,16 +408,11 @@ async function sortLikeMatches(
     return sortSearchTableMatches(db, filter, sort, limit, cursor);
   }
   const { expr, joined } = sortSource('postgres', sort);
-  const dir = sortDirection(sort);
   const like = searchCondition('postgres', searchTerms(filter.q));
   const from = joined ? sql`users JOIN user_sign_in_order AS so ON so.user_id = users.id` : sql`users`;
-  const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
-      SELECT users.id, ${expr} AS sort_value FROM ${from} WHERE ${besidesTrigrams('postgres', filter, sort, cursor, like)})
-    SELECT users.*, page.sort_value FROM users JOIN (
-      SELECT id, sort_value FROM matches ORDER BY sort_value ${dir}, id ${dir} LIMIT ${limit}) AS page
-    ON page.id = users.id
-    ORDER BY page.sort_value ${dir}, users.id ${dir}`.execute(db);
-  return pageRows(rows);
+  const matches = sql`SELECT users.id, ${expr} AS sort_value
+    FROM ${from} WHERE ${besidesTrigrams('postgres', filter, sort, cursor, like)}`;
+  return pageOfMatches(db, matches, sort, limit);
 }
 
 /**
@@ -436,12 +427,21 @@ async function sortSearchTableMatches(
   limit: number,
   cursor: Cursor | undefined,
 ): Promise<PageRows> {
-  const dir = sortDirection(sort);
   const conditions = substringConditions(searchTableText, searchTerms(filter.q), true);
   const source = { expr: sql<string>`user_search.created_at`, tie: sql<string>`user_search.user_id` };
   if (cursor) conditions.push(cursorCondition('postgres', sort, cursor, source));
-  const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (
-      SELECT user_id AS id, created_at AS sort_value FROM user_search WHERE ${sql.join(conditions, sql` AND `)})
+  const matches = sql`SELECT user_id AS id, created_at AS sort_value
+    FROM user_search WHERE ${sql.join(conditions, sql` AND `)}`;
+  return pageOfMatches(db, matches, sort, limit);
+}
+
+/**
+ * PostgreSQL: the page among `matches` (a SELECT of id and sort_value): a MATERIALIZED CTE has no order for the
+ * planner to walk an index for, so only the matches' ids and sort values are sorted, then the page's rows are read.
+ */
+async function pageOfMatches(db: Db, matches: Expression<unknown>, sort: UserSort, limit: number): Promise<PageRows> {
+  const dir = sortDirection(sort);
+  const { rows } = await sql<SortedRow>`WITH matches AS MATERIALIZED (${matches})
     SELECT users.*, page.sort_value FROM users JOIN (
       SELECT id, sort_value FROM matches ORDER BY sort_value ${dir}, id ${dir} LIMIT ${limit}) AS page
     ON page.id = users.id
@@ -510,26 +510,32 @@ export async function countUsers(
     );
   }
   if (onlySearch) {
-    // PostgreSQL's search table alone, as SQLite's FTS5 index above; with marks as below.
-    const matches = (indexed: boolean) => matchingSearchRows(db, terms, indexed).select(sql`1`.as('one'));
-    if (!terms.some(hasMarks)) return countUpTo(db, matches(true));
-    const few = await countUpTo(db, matches(true), narrowSearchLimit);
-    return few.exact ? few : countUpTo(db, matches(false));
+    // PostgreSQL's search table alone, as SQLite's FTS5 index above.
+    return countMarkedSearch(db, terms, (indexed) => matchingSearchRows(db, terms, indexed).select(sql`1`.as('one')));
   }
   const matching = (candidates?: 'broad') =>
     db
       .selectFrom('users')
       .select(sql`1`.as('one'))
       .where((eb) => eb.and(filterConditions(eb, dialect, filter, candidates)));
-  if (dialect === 'postgres' && terms.some(hasMarks)) {
-    // The mark-mapped condition lets the index find a rare term with punctuation, but a sequential scan evaluates
-    // it on every row (`example.org` at 1,000,000 users: 36 ms to count 10,001 matches, 4.7 ms without it). So:
-    // count with it up to the list's own threshold, and past that (a dense term) with the plain LIKE alone.
-    const few = await countUpTo(db, matching(), narrowSearchLimit);
-    if (few.exact) return few;
-    return countUpTo(db, matching('broad'));
-  }
-  return countUpTo(db, matching());
+  if (dialect === 'sqlite') return countUpTo(db, matching());
+  return countMarkedSearch(db, terms, (indexed) => matching(indexed ? undefined : 'broad'));
+}
+
+/**
+ * PostgreSQL: the matches of `query`, which asks the mark-mapped index for a term with punctuation when `indexed`.
+ * That condition lets the index find a rare such term, but a sequential scan evaluates it on every row
+ * (`example.org` at 1,000,000 users: 36 ms to count 10,001 matches, 4.7 ms without it). So: count with it up to
+ * the list's own threshold, and past that (a dense term) with the plain LIKE alone.
+ */
+async function countMarkedSearch<DB, TB extends keyof DB, O>(
+  db: Db,
+  terms: string[],
+  query: (indexed: boolean) => SelectQueryBuilder<DB, TB, O>,
+): Promise<{ total: number; exact: boolean }> {
+  if (!terms.some(hasMarks)) return countUpTo(db, query(true));
+  const few = await countUpTo(db, query(true), narrowSearchLimit);
+  return few.exact ? few : countUpTo(db, query(false));
 }
 
 /** Rows of `query` counted up to `limit`; past it, the limit as a lower bound. */
