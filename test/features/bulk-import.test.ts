@@ -4,6 +4,7 @@ import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { sql } from 'kysely';
+import { batchSize } from '../../src/features/import-export/bulk-import.service.ts';
 import { describeBothDialects, startTestApp, testDialects, unique } from '../harness.ts';
 
 const csv = { 'content-type': 'text/csv' };
@@ -113,6 +114,46 @@ describeBothDialects('bulk import and export', (tt) => {
       'user.import.create',
       'user.import.update',
     ]);
+  });
+
+  test('rows of a later batch see the users an earlier batch wrote, in a dry run as in the real run', async () => {
+    const t = tt();
+    const p = unique('span');
+    const first = Array.from({ length: batchSize }, (_, i) => `${p}-${i},${p}-${i}@example.test,User ${i}`);
+    const file = [
+      'username,email,displayName',
+      ...first,
+      // The next batch: an update of a user the first batch created, and a move to an address it gave another.
+      `${p}-0,${p}-0@example.test,Renamed`,
+      `${p}-1,${p}-2@example.test,Taken`,
+    ].join('\n');
+    const counts = (body: { created: number; updated: number; refusedTotal: number }) => [
+      body.created,
+      body.updated,
+      body.refusedTotal,
+    ];
+    const dry = await t.request('POST', '/api/admin/import', {
+      token: t.adminToken,
+      headers: csv,
+      body: file,
+      query: { dryRun: 'true' },
+    });
+    assert.equal(dry.status, 200, JSON.stringify(dry.body));
+    assert.deepEqual(counts(dry.body), [batchSize, 1, 1], 'the dry run counts what the real run does');
+    const none = await t.request('GET', '/api/admin/users', { token: t.adminToken, query: { q: p } });
+    assert.equal(none.body.total, 0, 'a dry run writes nothing');
+    const real = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: file });
+    assert.equal(real.status, 200, JSON.stringify(real.body));
+    assert.deepEqual(counts(real.body), [batchSize, 1, 1]);
+    assert.deepEqual(
+      real.body.refused.map((x: { line: number; reason: string }) => [x.line, x.reason.split(':')[0]]),
+      [[batchSize + 3, 'email']],
+    );
+    const renamed = await t.request('GET', '/api/admin/users', { token: t.adminToken, query: { q: `${p}-0@` } });
+    assert.deepEqual(
+      renamed.body.items.map((u: { displayName: string }) => u.displayName),
+      ['Renamed'],
+    );
   });
 
   test('imported bcrypt, Django PBKDF2 and Keycloak PBKDF2 users sign in and are re-hashed with argon2id', async () => {

@@ -2,7 +2,8 @@
  * Bulk import. Rows stream in and are applied in batches of `batchSize`, each batch one transaction holding its
  * rows' changes and their audit events (one `user.import.create|update` event per changed user, one `group.create`
  * per created group), so memory stays bounded and a failure loses at most the batch in flight.
- * A dry run applies each batch the same way and rolls it back: the counts are what a real run would do.
+ * A dry run applies the batches the same way in one transaction and rolls it back: the counts are what a real run
+ * would do.
  */
 
 import { type Kysely, sql } from 'kysely';
@@ -43,6 +44,9 @@ const maxRefusedListed = 1000;
 
 class DryRunRollback extends Error {}
 
+/** Runs one batch's work in a transaction. */
+type InBatch = (work: (trx: Db) => Promise<void>) => Promise<void>;
+
 export type ImportOptions = { dryRun: boolean; onProgress?: (rowsDone: number) => void };
 
 export class ImportService {
@@ -55,6 +59,30 @@ export class ImportService {
 
   async run(caller: Caller, source: ImportSource, options: ImportOptions): Promise<ImportResult> {
     assertDirectoryWide(caller);
+    if (!options.dryRun) return this.apply(caller, source, options, (work) => this.db.transaction().execute(work));
+    // A dry run is one transaction for the whole file, rolled back at the end: a later batch sees the users an
+    // earlier one wrote, as in the real run (a batch rolled back on its own hid them, and a user named in two
+    // batches counted as two creations). It holds SQLite's write lock until it ends, which a real run does not.
+    let result: ImportResult | undefined;
+    await this.db
+      .transaction()
+      .execute(async (trx) => {
+        result = await this.apply(caller, source, options, (work) => work(trx));
+        throw new DryRunRollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof DryRunRollback)) throw error;
+      });
+    return result as ImportResult;
+  }
+
+  /** The import, each batch run by `inBatch`: a transaction of its own, or the dry run's one. */
+  private async apply(
+    caller: Caller,
+    source: ImportSource,
+    options: ImportOptions,
+    inBatch: InBatch,
+  ): Promise<ImportResult> {
     const result: ImportResult = {
       dryRun: options.dryRun,
       created: 0,
@@ -65,13 +93,13 @@ export class ImportService {
     };
     const settings = await this.settings.get();
     if (source.groups.length)
-      await this.batch(options.dryRun, (ctx) => this.applyGroups(ctx, source.groups), settings, caller);
+      await this.batch(inBatch, (ctx) => this.applyGroups(ctx, source.groups), settings, caller);
     let pending: NumberedRecord[] = [];
     let done = 0;
     const flush = async () => {
       const rows = pending;
       pending = [];
-      await this.batch(options.dryRun, (ctx) => this.applyRows(ctx, rows, result), settings, caller);
+      await this.batch(inBatch, (ctx) => this.applyRows(ctx, rows, result), settings, caller);
       done += rows.length;
       options.onProgress?.(done);
     };
@@ -101,23 +129,17 @@ export class ImportService {
     );
   }
 
-  /** One transaction; rolled back at the end in a dry run. */
+  /** One batch: its rows' changes with the names (groups, roles, organizations) as they stand when it starts. */
   private async batch(
-    dryRun: boolean,
+    inBatch: InBatch,
     work: (ctx: RowContext) => Promise<void>,
     settings: RowContext['settings'],
     caller: Caller,
   ) {
-    await this.db
-      .transaction()
-      .execute(async (trx) => {
-        const ctx: RowContext = { trx, clock: this.clock, caller, settings, names: await loadNameIndex(trx) };
-        await work(ctx);
-        if (dryRun) throw new DryRunRollback();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof DryRunRollback)) throw error;
-      });
+    await inBatch(async (trx) => {
+      const ctx: RowContext = { trx, clock: this.clock, caller, settings, names: await loadNameIndex(trx) };
+      await work(ctx);
+    });
   }
 
   /**
