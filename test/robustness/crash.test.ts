@@ -1,6 +1,7 @@
 /**
  * Crash safety: kill -9 a real Gatehouse process during a burst of user creations and during a streamed CSV
- * import (CI: 3,000 rows; full: 100,000), on SQLite and on PostgreSQL, and restart it on the same database.
+ * import (CI: four batches, 20,000 rows; full: 100,000), on SQLite and on PostgreSQL, and restart it on the same
+ * database.
  * SQLite passes integrity_check and its FTS5 index check; every user is either whole (its audit event, its group
  * membership, its role) or absent; re-running the burst and the import completes exactly the rest.
  */
@@ -12,12 +13,14 @@ import { hash } from '@node-rs/argon2';
 import pg from 'pg';
 import { api, benchAdmin, login, removeDir, type Served, spawnGatehouse } from '../../bench/lib/proc.ts';
 import { argon2Params } from '../../src/crypto/passwords.ts';
+import { batchSize } from '../../src/features/import-export/bulk-import.service.ts';
 import { testDialects, testPgServer } from '../harness.ts';
 import { type Inspector, partialUsers, postgresInspector, sqliteInspector } from './crash-inspect.ts';
 import { recordFigures, size } from './support.ts';
 
 const burst = size('CRASH_USERS', 300, 2_000);
-const importRows = size('CRASH_IMPORT_ROWS', 3_000, 100_000);
+/** Several import batches, so that the kill lands between two commits. */
+const importRows = size('CRASH_IMPORT_ROWS', 4 * batchSize, 100_000);
 
 /** CSV rows `imp<i>` with an address, one of 20 groups and a pre-hashed password, streamed in chunks. */
 function* csvRows(n: number, passwordHash: string): Generator<string> {

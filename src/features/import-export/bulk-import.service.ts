@@ -59,7 +59,10 @@ export class ImportService {
 
   async run(caller: Caller, source: ImportSource, options: ImportOptions): Promise<ImportResult> {
     assertDirectoryWide(caller);
-    if (!options.dryRun) return this.apply(caller, source, options, (work) => this.db.transaction().execute(work));
+    // Read before the dry run's transaction: on SQLite that transaction holds the one connection until it ends.
+    const settings = await this.settings.get();
+    if (!options.dryRun)
+      return this.apply(caller, source, options, settings, (work) => this.db.transaction().execute(work));
     // A dry run is one transaction for the whole file, rolled back at the end: a later batch sees the users an
     // earlier one wrote, as in the real run (a batch rolled back on its own hid them, and a user named in two
     // batches counted as two creations). It holds SQLite's write lock until it ends, which a real run does not.
@@ -67,7 +70,7 @@ export class ImportService {
     await this.db
       .transaction()
       .execute(async (trx) => {
-        result = await this.apply(caller, source, options, (work) => work(trx));
+        result = await this.apply(caller, source, options, settings, (work) => work(trx));
         throw new DryRunRollback();
       })
       .catch((error: unknown) => {
@@ -81,6 +84,7 @@ export class ImportService {
     caller: Caller,
     source: ImportSource,
     options: ImportOptions,
+    settings: RowContext['settings'],
     inBatch: InBatch,
   ): Promise<ImportResult> {
     const result: ImportResult = {
@@ -91,7 +95,6 @@ export class ImportService {
       refused: [],
       refusedTotal: 0,
     };
-    const settings = await this.settings.get();
     if (source.groups.length)
       await this.batch(inBatch, (ctx) => this.applyGroups(ctx, source.groups), settings, caller);
     let pending: NumberedRecord[] = [];
