@@ -65,7 +65,8 @@ export class ImportService {
       return this.apply(caller, source, options, settings, (work) => this.db.transaction().execute(work));
     // A dry run is one transaction for the whole file, rolled back at the end: a later batch sees the users an
     // earlier one wrote, as in the real run (a batch rolled back on its own hid them, and a user named in two
-    // batches counted as two creations). It holds SQLite's write lock until it ends, which a real run does not.
+    // batches counted as two creations). On SQLite it holds the one connection until it ends, so the server's other
+    // requests wait for the whole dry run, not for one batch at a time as in a real run (docs/import-export.md).
     let result: ImportResult | undefined;
     await this.db
       .transaction()
