@@ -5,9 +5,19 @@ import { test } from 'node:test';
 import bcrypt from 'bcryptjs';
 import { sql } from 'kysely';
 import { batchSize } from '../../src/features/import-export/bulk-import.service.ts';
-import { describeBothDialects, startTestApp, testDialects, unique } from '../harness.ts';
+import { describeBothDialects, startTestApp, type TestApp, testDialects, unique } from '../harness.ts';
 
 const csv = { 'content-type': 'text/csv' };
+
+/** The admin imports a CSV file (a dry run when asked). */
+function importCsv(t: TestApp, file: string, dryRun = false) {
+  return t.request('POST', '/api/admin/import', {
+    token: t.adminToken,
+    headers: csv,
+    body: file,
+    query: dryRun ? { dryRun: 'true' } : {},
+  });
+}
 
 describeBothDialects('bulk import and export', (tt) => {
   test('a mixed-error CSV: dry run reports lines and reasons and changes nothing; the real run is idempotent', async () => {
@@ -23,12 +33,7 @@ describeBothDialects('bulk import and export', (tt) => {
       `"${p}-frank",,"Frank ""the tank""\nSecond line",,,+41 44 668 18 00,`,
       `,${p}-nobody@example.test,Nobody,,,,`,
     ].join('\n');
-    const dry = await t.request('POST', '/api/admin/import', {
-      token: t.adminToken,
-      headers: csv,
-      body: file,
-      query: { dryRun: 'true' },
-    });
+    const dry = await importCsv(t, file, true);
     assert.equal(dry.status, 200, JSON.stringify(dry.body));
     assert.equal(dry.body.dryRun, true);
     assert.equal(dry.body.created, 2);
@@ -47,7 +52,7 @@ describeBothDialects('bulk import and export', (tt) => {
     const groups = await t.app.services.db.selectFrom('groups').select('name').where('name', 'like', `${p}%`).execute();
     assert.equal(groups.length, 0, 'a dry run creates no group');
 
-    const real = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: file });
+    const real = await importCsv(t, file);
     assert.deepEqual([real.body.created, real.body.updated, real.body.unchanged, real.body.refusedTotal], [2, 0, 0, 5]);
     const alice = (await t.request('GET', '/api/admin/users', { token: t.adminToken, query: { q: `${p}-alice` } })).body
       .items[0];
@@ -62,10 +67,10 @@ describeBothDialects('bulk import and export', (tt) => {
       ['user.import.create'],
     );
 
-    const again = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: file });
+    const again = await importCsv(t, file);
     assert.deepEqual([again.body.created, again.body.updated, again.body.unchanged], [0, 0, 2]);
     const changed = file.replace(',Alice,', ',Alice Changed,');
-    const third = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: changed });
+    const third = await importCsv(t, changed);
     assert.deepEqual([third.body.created, third.body.updated, third.body.unchanged], [0, 1, 1]);
   });
 
@@ -93,7 +98,7 @@ describeBothDialects('bulk import and export', (tt) => {
       `${p}-ben,${p}-ann@example.test,Ben,`,
       `${p}-ann,${p}-ann@example.test,Ann Again,${p} Extra`,
     ].join('\n');
-    const r = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: file });
+    const r = await importCsv(t, file);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual([r.body.created, r.body.updated, r.body.refusedTotal], [2, 1, 1]);
     assert.deepEqual(
@@ -132,17 +137,12 @@ describeBothDialects('bulk import and export', (tt) => {
       body.updated,
       body.refusedTotal,
     ];
-    const dry = await t.request('POST', '/api/admin/import', {
-      token: t.adminToken,
-      headers: csv,
-      body: file,
-      query: { dryRun: 'true' },
-    });
+    const dry = await importCsv(t, file, true);
     assert.equal(dry.status, 200, JSON.stringify(dry.body));
     assert.deepEqual(counts(dry.body), [batchSize, 1, 1], 'the dry run counts what the real run does');
     const none = await t.request('GET', '/api/admin/users', { token: t.adminToken, query: { q: p } });
     assert.equal(none.body.total, 0, 'a dry run writes nothing');
-    const real = await t.request('POST', '/api/admin/import', { token: t.adminToken, headers: csv, body: file });
+    const real = await importCsv(t, file);
     assert.equal(real.status, 200, JSON.stringify(real.body));
     assert.deepEqual(counts(real.body), [batchSize, 1, 1]);
     assert.deepEqual(
@@ -245,11 +245,7 @@ describeBothDialects('bulk import and export', (tt) => {
       const groups = i % 3 === 0 ? `${p} zeta;${p} alpha` : i % 3 === 1 ? `${p} alpha` : '';
       return `${p}-${i},${groups}`;
     });
-    const imported = await t.request('POST', '/api/admin/import', {
-      token: t.adminToken,
-      headers: csv,
-      body: ['username,groups', ...rows].join('\n'),
-    });
+    const imported = await importCsv(t, ['username,groups', ...rows].join('\n'));
     assert.equal(imported.body.created, 4500, JSON.stringify(imported.body.refused));
     const exported = await t.request('GET', '/api/admin/export', { token: t.adminToken, query: { format: 'csv' } });
     const ours = exported.raw.body.split('\n').filter((line: string) => line.startsWith(`${p}-`));
