@@ -163,7 +163,7 @@ describeBothDialects('api keys', (t) => {
   });
 
   test('a role removed takes effect on the next request of existing sessions and keys (privilege change, ASVS 7.2.4)', async () => {
-    const { request, app } = t();
+    const { request } = t();
     const reader = await userWith(['users:read']);
     const key = await newKey(reader.token, { name: 'reader', permissions: ['users:read'] });
     assert.equal((await request('GET', '/api/admin/users', { token: reader.token })).status, 200);

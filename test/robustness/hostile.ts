@@ -81,6 +81,7 @@ export const injections = [
   'ｅｘａｍｐｌｅ',
   'ß'.repeat(50),
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the Log4Shell lookup string, sent as it is
   '${jndi:ldap://x}',
   '{{7*7}}',
   '__proto__',

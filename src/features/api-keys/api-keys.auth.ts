@@ -26,7 +26,7 @@ export async function resolveApiKey(db: Db, clock: Clock, presented: string): Pr
   let access: Access;
   if (row.owner_id) {
     const owner = await db.selectFrom('users').selectAll().where('id', '=', row.owner_id).executeTakeFirst();
-    if (!owner || owner.status !== 'active') return undefined;
+    if (owner?.status !== 'active') return undefined;
     user = owner;
     access = restrictAccess(await accessOf(db, owner.id), scopes);
   } else {
