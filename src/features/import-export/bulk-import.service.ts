@@ -42,7 +42,12 @@ const analyzeAfterRows = 1000;
 /** The answer lists at most this many refused rows (refusedTotal counts them all). */
 const maxRefusedListed = 1000;
 
-class DryRunRollback extends Error {}
+/** Thrown to roll the dry run's transaction back; it carries the counts out. */
+class DryRunRollback extends Error {
+  constructor(readonly result: ImportResult) {
+    super('dry run');
+  }
+}
 
 /** Runs one batch's work in a transaction. */
 type InBatch = (work: (trx: Db) => Promise<void>) => Promise<void>;
@@ -67,17 +72,15 @@ export class ImportService {
     // earlier one wrote, as in the real run (a batch rolled back on its own hid them, and a user named in two
     // batches counted as two creations). On SQLite it holds the one connection until it ends, so the server's other
     // requests wait for the whole dry run, not for one batch at a time as in a real run (docs/import-export.md).
-    let result: ImportResult | undefined;
-    await this.db
+    return this.db
       .transaction()
       .execute(async (trx) => {
-        result = await this.apply(caller, source, options, settings, (work) => work(trx));
-        throw new DryRunRollback();
+        throw new DryRunRollback(await this.apply(caller, source, options, settings, (work) => work(trx)));
       })
       .catch((error: unknown) => {
-        if (!(error instanceof DryRunRollback)) throw error;
+        if (error instanceof DryRunRollback) return error.result;
+        throw error;
       });
-    return result as ImportResult;
   }
 
   /** The import, each batch run by `inBatch`: a transaction of its own, or the dry run's one. */
