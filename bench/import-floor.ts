@@ -1,7 +1,7 @@
 /**
  * The floor under the SQLite import: how fast SQLite alone writes what an import of N users writes (users row,
  * audit event, group membership, through every index and the FTS5 trigger), with no CSV parsing, validation or
- * Kysely, in 5,000-row transactions as the import does. `--deferred` also measures the bulk-load alternative: the
+ * Kysely, in transactions of the import's batch size. `--deferred` also measures the bulk-load alternative: the
  * non-unique indexes of those tables and the FTS5 trigger dropped first, then rebuilt in one pass each.
  * It answers "how far can the import go on this machine" before anyone redesigns it; not part of `npm run bench`.
  *
@@ -13,12 +13,11 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { openSqlite } from '../src/db/sqlite.ts';
+import { batchSize as rowsPerTransaction } from '../src/features/import-export/bulk-import.service.ts';
 import { round } from './lib/load.ts';
 
 const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const deferred = process.argv.includes('--deferred');
-/** As the import's batchSize. */
-const rowsPerTransaction = 5000;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'gatehouse-floor-'));
 try {
