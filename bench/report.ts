@@ -141,7 +141,22 @@ export function toMarkdown(report: Any): string {
     '|---|---|---|---|',
     ...rows(report.results).map((r) => `| ${r.join(' | ')} |`),
   ];
-  return `${head}${table.join('\n')}\n${stealNote(report.results)}`;
+  return `${head}${table.join('\n')}\n${stealNote(report.results)}${machineNote(report.results)}`;
+}
+
+/**
+ * The machine check taken before each case (bench/lib/machine.ts): fresh and touched memory GB/s and a fixed CPU
+ * loop's ms. A run whose fresh memory is slow is a run on a host slow to hand out pages, whatever steal says.
+ */
+function machineNote(results: Any): string {
+  const cases = Object.entries(results).filter(([, r]) => typeof r?.machine?.freshMemoryGBps === 'number');
+  if (cases.length === 0) return '';
+  const perCase = cases
+    .map(
+      ([name, r]) => `${name} ${r.machine.freshMemoryGBps} / ${r.machine.touchedMemoryGBps} / ${r.machine.cpuLoopMs}`,
+    )
+    .join(', ');
+  return `\nMachine before each case, fresh memory GB/s / touched memory GB/s / CPU loop ms: ${perCase}.\n`;
 }
 
 /** How much CPU time the host took from this machine during each case (bench/lib/steal.ts): the noise, in figures. */

@@ -11,6 +11,7 @@ import { footprint } from './cases/footprint.ts';
 import { peerBench } from './cases/peer.ts';
 import { loginRate, sessionCheck } from './cases/session-login.ts';
 import { round } from './lib/load.ts';
+import { checkMachine } from './lib/machine.ts';
 import { removeDir, repoRoot, spawnGatehouse } from './lib/proc.ts';
 import { measuringSteal } from './lib/steal.ts';
 import { toMarkdown } from './report.ts';
@@ -79,10 +80,12 @@ for (const [name, run] of Object.entries(cases)) {
   process.stderr.write(`bench: ${name}…\n`);
   const t = Date.now();
   try {
+    const machine = checkMachine();
     const { value, stolenPercent } = await measuringSteal(run);
     results[name] = {
       ...(value as object),
       cpuStolenPercent: round(stolenPercent, 1),
+      machine,
       measuredAt: new Date().toISOString(),
     };
   } catch (error) {

@@ -1,0 +1,49 @@
+/**
+ * The state of the machine before a case, in three short readings: how fast memory the process has never touched
+ * can be written (each fresh page is a page fault the hypervisor may have to back), how fast memory already touched
+ * can, and how long a fixed loop of integer arithmetic takes. Steal time (steal.ts) does not show a host that is
+ * slow to hand out memory: on 2026-12-03 fresh memory came at 1.2–2 GB/s against ~8 GB/s for touched memory, the
+ * CPU loop ran at its usual speed, and every figure that allocates fell with it (the bare Fastify route 12,600
+ * req/s, 64,700 the day before; argon2id, which takes 19 MiB of fresh memory per hash, 62 hashes/s, 165 before).
+ * A reader comparing two runs compares these first.
+ */
+import { round } from './load.ts';
+
+export type MachineCheck = {
+  freshMemoryGBps: number | null;
+  touchedMemoryGBps: number | null;
+  cpuLoopMs: number | null;
+};
+
+const chunkBytes = 64 * 2 ** 20;
+const chunks = 4;
+
+/** GB/s writing `chunks` buffers of `chunkBytes`, each new (fresh) or the same one again (touched). */
+function memoryGBps(fresh: boolean): number {
+  // allocUnsafeSlow: its own allocation outside Node's pool; at 64 MiB malloc maps it anew and unmaps it when the
+  // buffer is collected, so every fresh chunk's pages fault on first write.
+  const reused = Buffer.allocUnsafeSlow(chunkBytes).fill(0);
+  const start = performance.now();
+  for (let i = 0; i < chunks; i++) (fresh ? Buffer.allocUnsafeSlow(chunkBytes) : reused).fill(i + 1);
+  const seconds = (performance.now() - start) / 1000;
+  return (chunks * chunkBytes) / seconds / 1e9;
+}
+
+/** Milliseconds for a fixed loop of integer arithmetic (0.2–0.3 s here on 2026-12-03). */
+function cpuLoopMs(): number {
+  const start = performance.now();
+  let x = 0;
+  for (let i = 0; i < 1e8; i++) x = (x + (i % 7)) | 0;
+  const ms = performance.now() - start;
+  // Used, so the loop cannot be dropped as dead code.
+  return x === -1 ? Number.NaN : ms;
+}
+
+export function checkMachine(): MachineCheck {
+  memoryGBps(true); // the first pass also maps the allocator's own structures; not counted
+  return {
+    freshMemoryGBps: round(memoryGBps(true), 2),
+    touchedMemoryGBps: round(memoryGBps(false), 2),
+    cpuLoopMs: round(cpuLoopMs(), 0),
+  };
+}
