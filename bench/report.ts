@@ -60,7 +60,8 @@ function rows(r: Any): string[][] {
       'Start-up to 200 /readyz, fresh / restart (ms)',
       `${f.startFreshMs} / ${f.startRestartMs}`,
       '< 1000',
-      f.startRestartMs < 1000 ? 'met' : 'missed',
+      // Both are start-ups: the fresh one (migrations on a new data dir) is the first a newcomer sees.
+      Math.max(f.startFreshMs, f.startRestartMs) < 1000 ? 'met' : 'missed',
     ]);
     out.push(['Idle RSS after start (MB)', fmt(f.idleRssMb), '< 120', f.idleRssMb < 120 ? 'met' : 'missed']);
   }
