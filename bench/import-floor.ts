@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { migrateToLatest } from '../src/db/migrate.ts';
-import { openSqlite } from '../src/db/sqlite.ts';
+import { configureSqlite, openSqlite } from '../src/db/sqlite.ts';
 import { batchSize as rowsPerTransaction } from '../src/features/import-export/bulk-import.service.ts';
 import { round } from './lib/load.ts';
 
@@ -31,9 +31,7 @@ try {
 
 function measure(file: string) {
   const db = new SQLite(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
+  configureSqlite(db);
   const groupId = 'floor-group';
   db.prepare('INSERT INTO groups (id, name, name_key, created_at) VALUES (?, ?, ?, ?)').run(
     groupId,

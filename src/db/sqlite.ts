@@ -35,15 +35,20 @@ export function withStatementCache(native: SQLite.Database, size = statementCach
   };
 }
 
-export function openSqlite(dataDir: string): { db: Kysely<Database>; file: string } {
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = path.join(dataDir, 'gatehouse.db');
-  const native = new SQLite(file);
+/** The settings every connection to the service's database runs with (also bench/import-floor.ts's own). */
+export function configureSqlite(native: SQLite.Database): void {
   native.pragma('journal_mode = WAL');
   // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commits.
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
+}
+
+export function openSqlite(dataDir: string): { db: Kysely<Database>; file: string } {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, 'gatehouse.db');
+  const native = new SQLite(file);
+  configureSqlite(native);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return { db, file };
 }
