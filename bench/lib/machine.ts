@@ -2,8 +2,8 @@
  * The state of the machine before a case, in three short readings: how fast memory the process has never touched
  * can be written (each fresh page is a page fault the hypervisor may have to back), how fast memory already touched
  * can, and how long a fixed loop of integer arithmetic takes. Steal time (steal.ts) does not show a host that is
- * slow to hand out memory: on 2026-12-03 fresh memory came at 1.2–2 GB/s against ~8 GB/s for touched memory, the
- * CPU loop ran at its usual speed, and every figure that allocates fell with it (the bare Fastify route 12,600
+ * slow to hand out memory: on 2026-12-03 fresh memory came at 1.7–2.1 GB/s against 6–8.5 GB/s for touched memory,
+ * with under 1% stolen, and every figure that allocates fell with it (the bare Fastify route 12,600
  * req/s, 64,700 the day before; argon2id, which takes 19 MiB of fresh memory per hash, 62 hashes/s, 165 before).
  * A reader comparing two runs compares these first.
  */
@@ -22,9 +22,10 @@ const chunks = 4;
 function memoryGBps(fresh: boolean): number {
   // allocUnsafeSlow: its own allocation outside Node's pool; at 64 MiB malloc maps it anew and unmaps it when the
   // buffer is collected, so every fresh chunk's pages fault on first write.
-  const reused = Buffer.allocUnsafeSlow(chunkBytes).fill(0);
+  // Touched: one buffer, written once before the clock starts. Fresh: none kept, a new one each pass.
+  const reused = fresh ? undefined : Buffer.allocUnsafeSlow(chunkBytes).fill(0);
   const start = performance.now();
-  for (let i = 0; i < chunks; i++) (fresh ? Buffer.allocUnsafeSlow(chunkBytes) : reused).fill(i + 1);
+  for (let i = 0; i < chunks; i++) (reused ?? Buffer.allocUnsafeSlow(chunkBytes)).fill(i + 1);
   const seconds = (performance.now() - start) / 1000;
   return (chunks * chunkBytes) / seconds / 1e9;
 }
