@@ -86,6 +86,8 @@ test('registration is offered only while on, and works with a confirmation mail'
   assert.equal(on.status, 200);
   await page.goto('/');
   await page.getByRole('link', { name: 'Create an account' }).click();
+  // The sign-in page has a Username field too: wait for the sign-up form, or a slow machine fills the old page's.
+  await page.getByLabel('Confirm password').waitFor();
   await page.getByLabel('Username').fill('mary');
   await page.getByLabel('Email').fill('mary@example.com');
   await page.getByLabel('Password', { exact: true }).fill('hidden figures at langley');
