@@ -25,6 +25,8 @@ test('a forgotten password is replaced through the link in the mail', async () =
   const { page, mail, gh } = stack;
   await page.goto('/');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  // The sign-in page has a 'Username or email' field too: wait for the recovery form before filling it.
+  await page.getByRole('button', { name: 'Send recovery link' }).waitFor();
   await page.getByLabel('Username or email').fill('margaret@example.com');
   await page.getByRole('button', { name: 'Send recovery link' }).click();
   await page.getByText('If an account matches').waitFor();
