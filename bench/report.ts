@@ -147,7 +147,7 @@ export function toMarkdown(report: Any): string {
 
 /**
  * The machine check taken before each case (bench/lib/machine.ts): fresh and touched memory GB/s and a fixed CPU
- * loop's ms. A run whose fresh memory is slow is a run on a host slow to hand out pages, whatever steal says.
+ * loop's ms. Two runs are comparable only when these are alike, whatever steal says (see lib/machine.ts).
  */
 function machineNote(results: Any): string {
   const cases = Object.entries(results).filter(([, r]) => typeof r?.machine?.freshMemoryGBps === 'number');

@@ -1,10 +1,11 @@
 /**
  * The state of the machine before a case, in three short readings: how fast memory the process has never touched
  * can be written (each fresh page is a page fault the hypervisor may have to back), how fast memory already touched
- * can, and how long a fixed loop of integer arithmetic takes. Steal time (steal.ts) does not show a host that is
- * slow to hand out memory: on 2026-12-03 fresh memory came at 1.7–2.1 GB/s against 6–8.5 GB/s for touched memory,
- * with under 1% stolen, and every figure that allocates fell with it (the bare Fastify route 12,600
- * req/s, 64,700 the day before; argon2id, which takes 19 MiB of fresh memory per hash, 62 hashes/s, 165 before).
+ * can, and how long a fixed loop of integer arithmetic takes. Steal time (steal.ts) did not show the slow host of
+ * 2026-12-03 10:46–13:45 UTC (under 1% stolen), and these did: touched memory 6–8.5 GB/s and the loop 0.2–0.3 s,
+ * against 17–28 GB/s and 0.10–0.18 s in the next session (from 13:49, perhaps another host), while fresh memory read 1.2–2.1 GB/s in both (page
+ * faults are always slow here). In the slow hours the bare Fastify route answered 12,600 req/s (44,700–59,200
+ * after) and argon2id gave 62 hashes/s (132–165).
  * A reader comparing two runs compares these first.
  */
 import { round } from './load.ts';
@@ -30,7 +31,7 @@ function memoryGBps(fresh: boolean): number {
   return (chunks * chunkBytes) / seconds / 1e9;
 }
 
-/** Milliseconds for a fixed loop of integer arithmetic (0.2–0.3 s here on 2026-12-03). */
+/** Milliseconds for a fixed loop of integer arithmetic (0.10–0.18 s here on a normal day, 0.2–0.3 s on a slow one). */
 function cpuLoopMs(): number {
   const start = performance.now();
   let x = 0;
