@@ -3,9 +3,9 @@
  * can be written (each fresh page is a page fault the hypervisor may have to back), how fast memory already touched
  * can, and how long a fixed loop of integer arithmetic takes. Steal time (steal.ts) did not show the slow host of
  * 2026-12-03 10:46–13:45 UTC (under 1% stolen), and these did: touched memory 6–8.5 GB/s and the loop 0.2–0.3 s,
- * against 17–28 GB/s and 0.10–0.18 s in the next session (from 13:49, perhaps another host), while fresh memory read 1.2–2.1 GB/s in both (page
- * faults are always slow here). In the slow hours the bare Fastify route answered 12,600 req/s (44,700–59,200
- * after) and argon2id gave 62 hashes/s (132–165).
+ * against 17–28 GB/s and 0.10–0.18 s in the next session (from 13:49, perhaps another host), while fresh memory
+ * read 1.2–2.1 GB/s in both (page faults are always slow here). In the slow hours the bare Fastify route answered
+ * 12,600 req/s (44,700–59,200 after) and argon2id gave 62 hashes/s (132–165).
  * A reader comparing two runs compares these first.
  */
 import { round } from './load.ts';

@@ -88,7 +88,7 @@ test('registration is offered only while on, and works with a confirmation mail'
   assert.equal(on.status, 200);
   await page.goto('/');
   await page.getByRole('link', { name: 'Create an account' }).click();
-  // The sign-in page has a Username field too: wait for the sign-up form, or a slow machine fills the old page's.
+  // getByLabel('Username') also matches the sign-in page's 'Username or email': wait for the sign-up form first.
   await page.getByLabel('Confirm password').waitFor();
   await page.getByLabel('Username').fill('mary');
   await page.getByLabel('Email').fill('mary@example.com');
