@@ -13,6 +13,7 @@ import type { Database } from '../../src/db/database.ts';
 import { systemCaller } from '../../src/features/access/caller.ts';
 import type { ListUsersQuery } from '../../src/features/users/users.schema.ts';
 import { UsersService } from '../../src/features/users/users.service.ts';
+import { narrowSearchLimit } from '../../src/features/users/users.store.ts';
 import { startTestApp, type TestApp, testDialects, unique } from '../harness.ts';
 
 if (testDialects().includes('postgres')) {
@@ -181,7 +182,32 @@ if (testDialects().includes('postgres')) {
       );
     });
 
-    test('a search-only list reads its candidates and its count from user_search, never the users table', async () => {
+    test('a search-only list asks user_search once for its candidates and counts from them or from that table, never the users table', async () => {
+      // A broad term with punctuation: more matches than a narrow search's candidates, so its count cannot be them.
+      const p = unique('wide').replaceAll('-', '');
+      const wide = `${p}.w`;
+      const at = new Date(Date.UTC(2022, 0, 1)).toISOString();
+      const bulk = Array.from({ length: narrowSearchLimit + 50 }, (_, i) => {
+        const username = `${wide}${i}`;
+        return {
+          id: `${p}-${i}`,
+          username,
+          username_key: username,
+          search_text: username,
+          created_at: at,
+          updated_at: at,
+          email_verified: 0,
+          phone_verified: 0,
+          attributes: '{}',
+          path: 'users',
+          type: 'internal',
+          status: 'active',
+          must_change_password: 0,
+          mfa_enabled: 0,
+        };
+      });
+      await t.app.services.db.insertInto('users').values(bulk).execute();
+
       const statements: string[] = [];
       const pool = new pg.Pool({ connectionString: t.config.databaseUrl, max: 2 });
       const db = new Kysely<Database>({
@@ -192,18 +218,26 @@ if (testDialects().includes('postgres')) {
       });
       try {
         const users = new UsersService(db, 'postgres', t.clock, t.app.services.settings);
-        for (const q of ['echidna', 'imp2', '-imp2']) {
+        for (const q of ['echidna', 'imp2', '-imp2', wide]) {
+          const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM users
+            WHERE search_text LIKE ${`%${q}%`}`.execute(t.app.services.db);
           statements.length = 0;
           const page = await users.list(systemCaller, { q, sort: '-createdAt', limit: 5 } as ListUsersQuery);
           assert.ok(page.items.length > 0, q);
+          assert.deepEqual([page.total, page.totalExact], [Number(rows[0]?.n), true], `${q}: the exact count`);
+          const log = `${q}: ${statements.join('\n')}`;
+          const candidates = statements.filter((s) => /^select "user_search"\."user_id"/i.test(s));
+          assert.equal(candidates.length, 1, `the page and the count share one candidates query; ${log}`);
           const counts = statements.filter((s) => /^SELECT COUNT\(\*\) AS n FROM \(/.test(s));
-          assert.ok(counts.length >= 1, statements.join('\n'));
           for (const count of counts) {
             assert.match(count, /from "user_search"/i, q);
             assert.doesNotMatch(count, /from "users"/i, q);
           }
-          const candidates = statements.filter((s) => /^select "user_search"\."user_id"/i.test(s));
-          assert.equal(candidates.length, 1, `${q}: ${statements.join('\n')}`);
+          if (q === '-imp2') assert.equal(counts.length, 0, `few marked matches are their own count; ${log}`);
+          else if (q === wide) {
+            assert.equal(counts.length, 1, `many marked matches are counted once, by the plain LIKE; ${log}`);
+            assert.doesNotMatch(counts[0] ?? '', /translate\(/, log);
+          } else assert.equal(counts.length, 1, log);
         }
       } finally {
         await db.destroy();

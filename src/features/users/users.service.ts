@@ -139,9 +139,11 @@ export class UsersService {
     const desc = query.sort.startsWith('-');
     const sort = { column: sortColumns[query.sort.replace(/^-/, '') as keyof typeof sortColumns], desc };
     const cursor = decodeCursor(query.cursor);
+    // The search's trigram candidates, asked once for the page and its count.
+    const found = store.searchCandidates(this.db, this.dialect, filter);
     const [{ rows, sortValues }, count] = await Promise.all([
-      store.listUserRows(this.db, this.dialect, filter, sort, query.limit + 1, cursor),
-      store.countUsers(this.db, this.dialect, filter),
+      store.listUserRows(this.db, this.dialect, filter, sort, query.limit + 1, cursor, found),
+      store.countUsers(this.db, this.dialect, filter, found),
     ]);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
