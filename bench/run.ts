@@ -67,6 +67,11 @@ const cases: Record<string, () => Promise<unknown>> = {
   peer: () => peerBench(sizes),
 };
 
+/** Whether this run measures the case (all of them without --only). */
+function wanted(name: string): boolean {
+  return !only || only.some((o) => name.toLowerCase().startsWith(o.toLowerCase()));
+}
+
 const dir = path.join(repoRoot, 'bench', 'results');
 // With --only, the other cases keep their last figures (each case records its own date).
 const previous =
@@ -76,7 +81,7 @@ const previous =
 const results: Record<string, unknown> = { ...(previous.results ?? {}) };
 const started = Date.now();
 for (const [name, run] of Object.entries(cases)) {
-  if (only && !only.some((o) => name.toLowerCase().startsWith(o.toLowerCase()))) continue;
+  if (!wanted(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   const t = Date.now();
   try {
@@ -109,3 +114,11 @@ const report = {
 writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(path.join(dir, 'latest.md'), toMarkdown(report));
 process.stdout.write(toMarkdown(report));
+// A case that failed is in the report as an error; the run fails too, so no one takes its table for a whole run.
+const failed = Object.entries(results).filter(
+  ([name, r]) => wanted(name) && r && typeof r === 'object' && 'error' in r,
+);
+if (failed.length) {
+  process.stderr.write(`bench: ${failed.map(([name]) => name).join(', ')} failed (see the report)\n`);
+  process.exitCode = 1;
+}

@@ -5,6 +5,7 @@
  */
 import { scrypt } from 'node:crypto';
 import { median, medianLoad, percentile, round, timeEach } from '../lib/load.ts';
+import { installPeerPackages } from '../lib/peer-install.ts';
 import { api, benchAdmin, login, removeDir, spawnGatehouse, spawnServer } from '../lib/proc.ts';
 import { importUsers } from './directory.ts';
 import { argonRate } from './session-login.ts';
@@ -119,6 +120,7 @@ async function ourSide(sizes: Sizes) {
 }
 
 export async function peerBench(sizes: Sizes) {
+  installPeerPackages();
   const ours = await ourSide(sizes);
   const theirs = await peerSide(sizes);
   const argon = median(await Promise.all([argonRate(sizes.seconds)]));
