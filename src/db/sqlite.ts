@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import type { Database } from './database.ts';
+import { rowsAsArraysMark } from './row-arrays.ts';
 
 /** Enough for every distinct query the service runs; bulk statements with varying row counts evict each other. */
 const statementCacheSize = 500;
@@ -12,7 +13,8 @@ const statementCacheSize = 500;
  * Kysely's SQLite driver prepares every query anew, and preparing costs more than running a small indexed query
  * (a profile of GET /api/me put `prepare` first). This keeps prepared statements by SQL text, least recently used
  * evicted. A statement still being iterated (a streamed query) is busy and cannot run twice, so a busy one is
- * never handed out again: a fresh one is prepared instead.
+ * never handed out again: a fresh one is prepared instead. A statement marked `rowsAsArrays` (row-arrays.ts)
+ * answers arrays.
  */
 export function withStatementCache(native: SQLite.Database, size = statementCacheSize): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
@@ -26,6 +28,7 @@ export function withStatementCache(native: SQLite.Database, size = statementCach
         return cached as unknown as SqliteStatement;
       }
       const statement = native.prepare(sql);
+      if (sql.startsWith(rowsAsArraysMark)) statement.raw(true);
       if (!cached) {
         cache.set(sql, statement);
         if (cache.size > size) cache.delete(cache.keys().next().value as string);

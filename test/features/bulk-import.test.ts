@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import bcrypt from 'bcryptjs';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { sql } from 'kysely';
 import { batchSize } from '../../src/features/import-export/bulk-import.service.ts';
 import { describeBothDialects, startTestApp, type TestApp, testDialects, unique } from '../harness.ts';
@@ -300,6 +302,35 @@ describeBothDialects('bulk import and export', (tt) => {
       (JSON.parse(exported.raw.body) as { users: { username: string }[] }).users.find((u) => u.username === `${p}-one`),
       expected,
     );
+  });
+
+  test('a CSV export quotes each cell as csv-stringify would, whatever its text holds (rows read as arrays)', async () => {
+    const t = tt();
+    const p = unique('csvesc');
+    const hostile = `"quoted", comma; semi\ttab nl\n cr\r crlf\r\n \u0001\u007f é 日本 😀 "`;
+    const attributes = JSON.stringify({ a: 'x,"y"', b: [1, null] });
+    const one = await t.createUser({ username: `${p}-one` });
+    const two = await t.createUser({ username: `${p}-two` });
+    // Straight into the row: text the API would refuse (control characters) must still leave as one CSV record.
+    await t.app.services.db
+      .updateTable('users')
+      .set({ display_name: hostile, department: `${hostile},`, description: 'plain', comments: null, attributes })
+      .where('id', '=', one)
+      .execute();
+    const exported = await t.request('GET', '/api/admin/export', { token: t.adminToken, query: { format: 'csv' } });
+    assert.equal(exported.status, 200);
+    for (const [id, cells] of [
+      [one, [`${p}-one`, hostile, '', '', `${hostile},`, 'plain', '', attributes, 'users', 'internal', 'active']],
+      // Nulls, and the empty attributes object, are empty cells.
+      [two, [`${p}-two`, '', '', '', '', '', '', '', 'users', 'internal', 'active']],
+    ] as const) {
+      const user = await t.request('GET', `/api/admin/users/${id}`, { token: t.adminToken });
+      const roles = (user.body.roles as { name: string }[]).map((r) => r.name).join(';');
+      const record = stringify([[...cells, '', roles, '']]);
+      assert.ok(exported.raw.body.includes(record), `${t.dialect}: ${JSON.stringify(record)} in the export`);
+    }
+    const parsed = parse(exported.raw.body, { columns: true }) as Record<string, string>[];
+    assert.equal(parsed.find((r) => r.username === `${p}-one`)?.displayName, hostile, 'it parses back whole');
   });
 
   test('import needs directory-wide write access; a malformed body is a 400', async () => {

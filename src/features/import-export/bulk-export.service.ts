@@ -116,12 +116,14 @@ export class ExportService {
  * JSON we wrote ourselves and is copied as it is, not parsed and stringified again.
  */
 
-/** One user as a CSV record: memberships `;`-separated, empty attributes as an empty cell. */
+/** One user as a CSV record: its columns after the id, empty attributes as an empty cell, memberships `;`-separated. */
 function csvUserLine(u: ExportedUser, n: UserMemberships): string {
-  return `${cell(u.username)},${cell(u.display_name)},${cell(u.email)},${cell(u.phone)},${cell(u.department)},${cell(
-    u.description,
-  )},${cell(u.comments)},${cell(u.attributes === '{}' ? null : u.attributes)},${cell(u.path)},${cell(u.type)},${cell(
-    u.status,
+  const [, username, displayName, email, phone, department, description, comments, attributes, path, type, status] =
+    u.values;
+  return `${cell(username)},${cell(displayName)},${cell(email)},${cell(phone)},${cell(department)},${cell(
+    description,
+  )},${cell(comments)},${cell(attributes === '{}' ? null : attributes)},${cell(path)},${cell(type)},${cell(
+    status,
   )},${cell(n.groups.join(';'))},${cell(n.roles.join(';'))},${cell(n.organizations.join(';'))}\n`;
 }
 
@@ -137,8 +139,8 @@ function jsonUser(columns: string, n: UserMemberships): string {
 const needsQuotes = /[",\r\n]/;
 
 /** A CSV field, quoted as csv-stringify does when it holds a comma, a quote or a line break. */
-function cell(value: string | null): string {
-  if (value === null) return '';
+function cell(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
   return needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 

@@ -2,6 +2,7 @@
 import { CompiledQuery, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database, Db, Dialect, EventsTable, UserRow, UsersTable } from '../../db/database.ts';
 import { dialectOf } from '../../db/dialect.ts';
+import { rowsAsArrays, rowValues } from '../../db/row-arrays.ts';
 import { eventColumns } from '../events/events.store.ts';
 
 export type NameIndex = {
@@ -229,7 +230,11 @@ const exportedColumns = [
   'type',
   'status',
 ] as const satisfies readonly (keyof UsersTable)[];
-export type ExportedUser = Pick<UsersTable, (typeof exportedColumns)[number]>;
+/**
+ * A user as the CSV export reads it: its id, and `values`, its exported columns' values in `exportedColumns` order
+ * (the id first, then the text columns, each a string or null).
+ */
+export type ExportedUser = { id: string; values: readonly (string | null)[] };
 
 /** id → name of every group and role and id → slug of every organization: what an export writes for memberships. */
 export type MembershipNames = {
@@ -257,12 +262,19 @@ export async function loadMembershipNames(db: Db, groups?: { id: string; name: s
 
 /**
  * Users with their membership names, a page at a time in id order (ids begin with their creation time, so this is
- * creation order).
+ * creation order). Rows are read as arrays (db/row-arrays.ts): the CSV export at 1,000,000 users on SQLite spent as
+ * long on the driver's object per row as on reading the rows.
  */
 export async function exportPage(db: Db, known: MembershipNames, afterId: string | undefined, limit: number) {
-  let q = db.selectFrom('users').select(exportedColumns);
-  if (afterId !== undefined) q = q.where('id', '>', afterId);
-  const users: ExportedUser[] = await q.orderBy('id').limit(limit).execute();
+  const after = afterId === undefined ? sql`` : sql`WHERE id > ${afterId}`;
+  const columns = sql.join(exportedColumns.map((c) => sql.ref(c)));
+  const { rows } = await sql`${rowsAsArrays}SELECT ${columns} FROM users ${after} ORDER BY id LIMIT ${limit}`.execute(
+    db,
+  );
+  const users = rows.map((row): ExportedUser => {
+    const values = rowValues(row) as (string | null)[];
+    return { id: values[0] as string, values };
+  });
   return { users, names: await pageMemberships(db, known, afterId, users.at(-1)?.id) };
 }
 
