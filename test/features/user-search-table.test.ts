@@ -16,6 +16,26 @@ import { UsersService } from '../../src/features/users/users.service.ts';
 import { narrowSearchLimit } from '../../src/features/users/users.store.ts';
 import { startTestApp, type TestApp, testDialects, unique } from '../harness.ts';
 
+/** A users row written straight into the table, as a bulk load would: its search text is its username. */
+function bareUserRow(id: string, username: string, at: string) {
+  return {
+    id,
+    username,
+    username_key: username,
+    search_text: username,
+    created_at: at,
+    updated_at: at,
+    email_verified: 0,
+    phone_verified: 0,
+    attributes: '{}',
+    path: 'users',
+    type: 'internal',
+    status: 'active',
+    must_change_password: 0,
+    mfa_enabled: 0,
+  };
+}
+
 if (testDialects().includes('postgres')) {
   describe('PostgreSQL: the search table follows every user (migration 0800)', () => {
     let t: TestApp;
@@ -125,27 +145,9 @@ if (testDialects().includes('postgres')) {
       const rows = (tag: string, n: number, from: number) =>
         Array.from({ length: n }, (_, i) => {
           const at = new Date(from + Math.floor(i / 3) * 1000).toISOString();
-          const username = `${tag}${String(i).padStart(5, '0')}`;
-          return {
-            id: `${tag}-${String(i).padStart(5, '0')}`,
-            username,
-            username_key: username,
-            search_text: username,
-            created_at: at,
-            updated_at: at,
-            ...defaults,
-          };
+          const n5 = String(i).padStart(5, '0');
+          return bareUserRow(`${tag}-${n5}`, `${tag}${n5}`, at);
         });
-      const defaults = {
-        email_verified: 0,
-        phone_verified: 0,
-        attributes: '{}',
-        path: 'users',
-        type: 'internal',
-        status: 'active',
-        must_change_password: 0,
-        mfa_enabled: 0,
-      };
       const near = rows(`${p}m`, 150, Date.UTC(2024, 5, 1));
       const old = [...near, ...rows(`${p}mo`, 2000, Date.UTC(2023, 0, 1))];
       await db.insertInto('users').values(old).execute();
@@ -187,25 +189,9 @@ if (testDialects().includes('postgres')) {
       const p = unique('wide').replaceAll('-', '');
       const wide = `${p}.w`;
       const at = new Date(Date.UTC(2022, 0, 1)).toISOString();
-      const bulk = Array.from({ length: narrowSearchLimit + 50 }, (_, i) => {
-        const username = `${wide}${i}`;
-        return {
-          id: `${p}-${i}`,
-          username,
-          username_key: username,
-          search_text: username,
-          created_at: at,
-          updated_at: at,
-          email_verified: 0,
-          phone_verified: 0,
-          attributes: '{}',
-          path: 'users',
-          type: 'internal',
-          status: 'active',
-          must_change_password: 0,
-          mfa_enabled: 0,
-        };
-      });
+      const bulk = Array.from({ length: narrowSearchLimit + 50 }, (_, i) =>
+        bareUserRow(`${p}-${i}`, `${wide}${i}`, at),
+      );
       await t.app.services.db.insertInto('users').values(bulk).execute();
 
       const statements: string[] = [];
