@@ -13,7 +13,10 @@ export const rowsAsArraysMark = '/* rows as arrays */';
 /** Put first in a query's text. */
 export const rowsAsArrays = sql.raw(`${rowsAsArraysMark} `);
 
-/** A row's values in column order: the array itself (SQLite), or an object's values (PostgreSQL keeps that order). */
-export function rowValues(row: unknown): unknown[] {
-  return Array.isArray(row) ? row : Object.values(row as object);
+/**
+ * A row's values in column order: the array itself (SQLite), or an object's values (PostgreSQL keeps that order).
+ * `Values` is what the caller's SELECT list holds; the driver's rows are untyped, so this is where it is asserted.
+ */
+export function rowValues<Values extends readonly unknown[] = unknown[]>(row: unknown): Values {
+  return (Array.isArray(row) ? row : Object.values(row as object)) as unknown as Values;
 }

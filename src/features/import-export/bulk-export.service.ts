@@ -139,8 +139,8 @@ function jsonUser(columns: string, n: UserMemberships): string {
 const needsQuotes = /[",\r\n]/;
 
 /** A CSV field, quoted as csv-stringify does when it holds a comma, a quote or a line break. */
-function cell(value: string | null | undefined): string {
-  if (value === null || value === undefined) return '';
+function cell(value: string | null): string {
+  if (value === null) return '';
   return needsQuotes.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 

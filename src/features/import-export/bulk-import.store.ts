@@ -231,10 +231,12 @@ const exportedColumns = [
   'status',
 ] as const satisfies readonly (keyof UsersTable)[];
 /**
- * A user as the CSV export reads it: its id, and `values`, its exported columns' values in `exportedColumns` order
- * (the id first, then the text columns, each a string or null).
+ * A user as the CSV export reads it: its id, and `values`, one value per `exportedColumns` entry in that order (the
+ * id first, then the text columns, each a string or null).
  */
-export type ExportedUser = { id: string; values: readonly (string | null)[] };
+export type ExportedUser = { id: string; values: TextCells<typeof exportedColumns> };
+/** One string-or-null per column of a tuple of column names (a mapped type over a parameter keeps the tuple). */
+type TextCells<Columns extends readonly string[]> = { readonly [K in keyof Columns]: string | null };
 
 /** id → name of every group and role and id → slug of every organization: what an export writes for memberships. */
 export type MembershipNames = {
@@ -272,7 +274,7 @@ export async function exportPage(db: Db, known: MembershipNames, afterId: string
     db,
   );
   const users = rows.map((row): ExportedUser => {
-    const values = rowValues(row) as (string | null)[];
+    const values = rowValues<ExportedUser['values']>(row);
     return { id: values[0] as string, values };
   });
   return { users, names: await pageMemberships(db, known, afterId, users.at(-1)?.id) };
