@@ -15,7 +15,7 @@ const benchDir = path.join(repoRoot, 'bench');
 const installedLock = path.join(benchDir, 'node_modules', '.package-lock.json');
 const lock = path.join(benchDir, 'package-lock.json');
 
-export function peerPackagesInstalled(): boolean {
+function peerPackagesInstalled(): boolean {
   return existsSync(installedLock) && statSync(installedLock).mtimeMs >= statSync(lock).mtimeMs;
 }
 
