@@ -9,7 +9,15 @@ import { isSupportedHash } from '../../crypto/foreign-hashes.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db, UserRow, UsersTable } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import { accessOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
+import type { RoleLike } from '../access/escalation.ts';
+import {
+  assertAdminsRemain,
+  assertMayChange,
+  assertMayGrant,
+  assertStatusChange,
+} from '../directory/directory.rules.ts';
 import { type EventInput, eventRow, recordEvent } from '../events/events.service.ts';
 import type { Settings } from '../settings/settings.schema.ts';
 import { buildSearchText } from '../users/users.search.ts';
@@ -28,7 +36,15 @@ import {
 } from './bulk-import.store.ts';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
-export type RowContext = { trx: Db; clock: Clock; caller: Caller; settings: Settings; names: NameIndex };
+export type RowContext = {
+  trx: Db;
+  clock: Clock;
+  caller: Caller;
+  settings: Settings;
+  names: NameIndex;
+  /** Set when a row disabled an administrator: the batch then checks that one remains before it commits. */
+  adminsMayBeLost?: boolean;
+};
 
 /** Validates a raw record; throws a one-line reason for the refused list. */
 export function validateRow(record: Record<string, unknown>, settings: Settings): ImportRow {
@@ -97,6 +113,7 @@ export async function startBatch(ctx: RowContext, rows: ImportRow[]): Promise<Ba
 export async function finishBatch(ctx: RowContext, state: BatchState): Promise<void> {
   await insertUsers(ctx.trx, state.newUsers);
   await insertMemberships(ctx.trx, state.memberships);
+  if (ctx.adminsMayBeLost) await assertAdminsRemain(ctx.trx);
   if (state.events.length === 0) return;
   const now = ctx.clock.now();
   await insertEvents(
@@ -128,11 +145,12 @@ export async function applyRow(
   row: ImportRow,
 ): Promise<{ outcome: RowOutcome; userId: string }> {
   const { names } = ctx;
-  const roleIds = (row.roles ?? []).map((n) => {
+  const roles = (row.roles ?? []).map((n) => {
     const role = names.roles.get(n.normalize('NFKC').toLowerCase());
     if (!role) throw new RowRefused(`roles: no role named "${n}"`);
-    return role.id;
+    return role;
   });
+  const roleIds = roles.map((r) => r.id);
   const organizationIds = (row.organizations ?? []).map((n) => {
     const id = names.organizations.get(n.toLowerCase());
     if (!id) throw new RowRefused(`organizations: no organization named "${n}"`);
@@ -146,6 +164,13 @@ export async function applyRow(
   if (emailOwner && emailOwner.id !== existing?.id && emailOwner.email_key === emailKey) {
     throw new RowRefused(`email: is already in use by ${emailOwner.username}`);
   }
+  // The write path's rules, before anything of the row is written: nothing is granted that the caller does not
+  // hold (directly or through a group's roles), and an existing user is changed only by whoever outranks it.
+  await obeyRules(() => {
+    assertMayGrant(ctx.caller, roles, 'the role');
+    assertMayGrant(ctx.caller, rolesThroughNamedGroups(names, row.groups ?? []), 'through the group the role');
+  });
+  if (existing && !state.planned.has(existing.id)) await obeyRules(() => assertMayUpdate(ctx, existing, row));
   // One at a time: a row may name a new group twice (or in another case), which must be created once.
   const groupIds: string[] = [];
   for (const name of row.groups ?? []) {
@@ -160,6 +185,47 @@ export async function applyRow(
 }
 
 type Memberships = { groupIds: string[]; roleIds: string[]; organizationIds: string[] };
+
+/** A rule's refusal refuses the row, naming the rule's code; nothing of the row has been written yet. */
+async function obeyRules(check: () => void | Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    if (error instanceof AppError) throw new RowRefused(`${error.code}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * An existing user named by a row: the caller must outrank it (the row may set its email, password hash or
+ * status: the takeover of issue 23), and a status change obeys the status rules.
+ */
+async function assertMayUpdate(ctx: RowContext, existing: UserRow, row: ImportRow): Promise<void> {
+  await assertMayChange(ctx.trx, ctx.caller, existing, 'users:write');
+  if (row.status !== undefined && row.status !== existing.status) {
+    const targetIsAdmin = (await accessOf(ctx.trx, existing.id)).isAdmin;
+    await assertStatusChange(ctx.trx, ctx.caller, existing, row.status, targetIsAdmin);
+    if (targetIsAdmin) ctx.adminsMayBeLost = true;
+  }
+}
+
+/** The roles existing groups named by a row grant, with their parents' (a group the row creates grants none). */
+function rolesThroughNamedGroups(names: NameIndex, groupNames: readonly string[]): RoleLike[] {
+  const out: RoleLike[] = [];
+  for (const name of groupNames) {
+    let id: string | null = names.groups.get(name.normalize('NFKC').toLowerCase()) ?? null;
+    for (let depth = 0; id && depth < 32; depth++) {
+      const group = names.groupsById.get(id);
+      if (!group) break;
+      for (const roleId of group.roleIds) {
+        const role = names.rolesById.get(roleId);
+        if (role) out.push(role);
+      }
+      id = group.parentId;
+    }
+  }
+  return out;
+}
 
 /** A new user is only planned here; finishBatch writes it with the batch's other new users. */
 function planNewUser(
@@ -386,6 +452,6 @@ export async function groupIdFor(
     details: { name, via: 'import' },
   });
   ctx.names.groups.set(key, id);
-  ctx.names.groupsById.set(id, { name, parentId: extra.parentId ?? null, roleNames: [] });
+  ctx.names.groupsById.set(id, { name, parentId: extra.parentId ?? null, roleNames: [], roleIds: [] });
   return id;
 }

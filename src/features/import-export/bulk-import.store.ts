@@ -10,8 +10,10 @@ export type NameIndex = {
   roles: Map<string, { id: string; name: string; permissions: string }>;
   organizations: Map<string, string>;
   /** What a new user's search text needs without a query per user: names, group parents and group roles. */
-  groupsById: Map<string, { name: string; parentId: string | null; roleNames: string[] }>;
+  groupsById: Map<string, { name: string; parentId: string | null; roleNames: string[]; roleIds: string[] }>;
   roleNamesById: Map<string, string>;
+  /** Roles with their permissions, for the escalation rule on what a group passes on. */
+  rolesById: Map<string, { id: string; name: string; permissions: string }>;
   organizationNamesById: Map<string, string>;
 };
 
@@ -25,11 +27,18 @@ export async function loadNameIndex(db: Db): Promise<NameIndex> {
   ]);
   const roleNamesById = new Map(roles.map((r) => [r.id, r.name]));
   const groupsById = new Map(
-    groups.map((g) => [g.id, { name: g.name, parentId: g.parent_id, roleNames: [] as string[] }]),
+    groups.map((g) => [
+      g.id,
+      { name: g.name, parentId: g.parent_id, roleNames: [] as string[], roleIds: [] as string[] },
+    ]),
   );
   for (const gr of groupRoles) {
     const name = roleNamesById.get(gr.role_id);
-    if (name) groupsById.get(gr.group_id)?.roleNames.push(name);
+    const group = groupsById.get(gr.group_id);
+    if (name && group) {
+      group.roleNames.push(name);
+      group.roleIds.push(gr.role_id);
+    }
   }
   return {
     groups: new Map(groups.map((g) => [g.name_key, g.id])),
@@ -45,6 +54,7 @@ export async function loadNameIndex(db: Db): Promise<NameIndex> {
     ),
     groupsById,
     roleNamesById,
+    rolesById: new Map(roles.map((r) => [r.id, { id: r.id, name: r.name, permissions: r.permissions }])),
     organizationNamesById: new Map(orgs.map((o) => [o.id, o.name])),
   };
 }

@@ -1,0 +1,63 @@
+/**
+ * The rules every change to a user passes, whichever door it comes through (the API, the console, the CLI, SCIM,
+ * invitations, copy access, the import's batches). Each is a small check that throws the AppError naming the rule;
+ * the row-by-row services and the import's batch mode call the same functions, so a rule cannot hold on one path
+ * and be skipped on another (the import once granted Admin and rewrote an administrator's email: issue 23).
+ */
+import type { Db, UserRow } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import { scopeOf } from '../access/access.service.ts';
+import type { Caller } from '../access/caller.ts';
+import { assertCanGrantRoles, type RoleLike } from '../access/escalation.ts';
+import { assertAnAdminRemains } from '../access/last-admin.ts';
+import { assertOutranks } from '../access/outrank.ts';
+import type { Permission } from '../access/permissions.ts';
+import { builtInRoleIds } from '../access/permissions.ts';
+import { countActiveAdmins } from '../roles/roles.store.ts';
+import { organizationIdsOf } from '../users/users.store.ts';
+
+/**
+ * Scope and outrank: a delegated admin reaches only the members of its organizations (outside them a user does
+ * not exist: 404), and whoever changes an account holds every permission that account holds (self exempt), since
+ * setting its email, password or status is as good as becoming it (authentik CVE-2024-37905).
+ */
+export async function assertMayChange(db: Db, caller: Caller, user: UserRow, permission: Permission): Promise<void> {
+  const scope = scopeOf(caller.access, permission);
+  if (scope !== 'all') {
+    const orgs = await organizationIdsOf(db, user.id);
+    if (!orgs.some((o) => scope.includes(o))) throw new AppError('USER_NOT_FOUND');
+  }
+  if (caller.user?.id !== user.id) await assertOutranks(db, caller.access, user.id);
+}
+
+/** Nobody grants a role (directly, through a group, or in an organization) whose permissions it does not hold. */
+export function assertMayGrant(caller: Caller, roles: readonly RoleLike[], what: string, organizationId?: string) {
+  assertCanGrantRoles(caller.access, [...roles], what, organizationId);
+}
+
+/**
+ * A status change: nobody disables itself, an invited user becomes active only by accepting its invitation, and
+ * the last active administrator stays active. Call before the write;
+ * assertAdminsRemain after it is the backstop.
+ */
+export async function assertStatusChange(
+  db: Db,
+  caller: Caller,
+  before: UserRow,
+  status: string,
+  targetIsAdmin: boolean,
+): Promise<void> {
+  if (status === before.status) return;
+  if (status !== 'active' && caller.user?.id === before.id) {
+    throw new AppError('CANNOT_DELETE_SELF', { detail: 'You cannot disable your own account' });
+  }
+  if (before.status === 'invited' && status === 'active') {
+    throw new AppError('CONFLICT', { detail: 'An invited user becomes active by accepting its invitation' });
+  }
+  if (targetIsAdmin && before.status === 'active' && (await countActiveAdmins(db, builtInRoleIds.admin)) <= 1) {
+    throw new AppError('CONFLICT', { detail: 'This would leave no active administrator' });
+  }
+}
+
+/** The backstop after a write that may have taken administrators away: rolls the transaction back if none is left. */
+export const assertAdminsRemain = assertAnAdminRemains;
