@@ -2,12 +2,13 @@
  * The first administrator. There is no default account (ASVS 6.3.2): it comes from GATEHOUSE_ADMIN_USERNAME and
  * GATEHOUSE_ADMIN_PASSWORD, or from `npx gatehouse admin create`. Idempotent; never overwrites an existing user.
  */
+
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
-import { addUserRole } from './features/access/access.store.ts';
 import { systemCaller } from './features/access/caller.ts';
 import { builtInRoleIds } from './features/access/permissions.ts';
+import { addUserRole } from './features/directory/directory.store.ts';
 import { recordEvent } from './features/events/events.service.ts';
 import { anyAdminExists, findUserByLogin } from './features/users/users.store.ts';
 import { loginKey } from './features/users/users.validation.ts';

@@ -52,11 +52,3 @@ export async function rolesHeldBy(db: Db, userId: string): Promise<HeldRole[]> {
     organizationId: r.organization_id,
   }));
 }
-
-export async function addUserRole(db: Db, userId: string, roleId: string): Promise<void> {
-  await db
-    .insertInto('user_roles')
-    .values({ user_id: userId, role_id: roleId })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}

@@ -2,9 +2,11 @@
  * "Copy access": give user B the roles, groups and organization memberships of user A, in one transaction,
  * with the same escalation checks as granting each one by hand.
  */
+
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { fieldError } from '../../errors.ts';
+import { addUserRole } from '../directory/directory.store.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
 import { groupIdsOfUser } from '../groups/groups.store.ts';
@@ -12,7 +14,6 @@ import type { OrganizationsService } from '../organizations/organizations.servic
 import { membershipsOf } from '../organizations/organizations.store.ts';
 import { directRoleIdsOf, findRoleRows } from '../roles/roles.store.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { addUserRole } from './access.store.ts';
 import type { Caller } from './caller.ts';
 import { assertCanGrantRoles } from './escalation.ts';
 

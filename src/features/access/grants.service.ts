@@ -8,9 +8,11 @@
  * The caller's right to act on the target user is checked by whoever calls (e.g. UsersService.getRowFor); a
  * freshly created or invited user is in scope by construction.
  */
+
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { fieldError } from '../../errors.ts';
+import { addUserRole } from '../directory/directory.store.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
 import { findGroupRows, rolesThroughGroups } from '../groups/groups.store.ts';
@@ -18,7 +20,6 @@ import type { OrganizationsService } from '../organizations/organizations.servic
 import { findOrganizationRow } from '../organizations/organizations.store.ts';
 import { findRoleRows } from '../roles/roles.store.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { addUserRole } from './access.store.ts';
 import type { Caller } from './caller.ts';
 import { assertCanGrantRoles } from './escalation.ts';
 

@@ -3,14 +3,16 @@
  * there is no user, so timing tells nothing) → check the account can sign in → issue a new session.
  * Every attempt is an audit event; every failure answers the same 401.
  */
+
 import { type Clock, iso } from '../../clock.ts';
 import { dummyVerify, hashPassword, verifyPassword } from '../../crypto/passwords.ts';
 import type { Db, SessionRow, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
+import { recordSignInTime, updateUserRow } from '../directory/directory.store.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { Client, SessionsService } from '../sessions/sessions.service.ts';
-import { findUserByLogin, recordSignInTime, updateUserRow } from '../users/users.store.ts';
+import { findUserByLogin } from '../users/users.store.ts';
 import { loginKey } from '../users/users.validation.ts';
 
 export type LoginResult = { token: string; session: SessionRow; user: UserRow };

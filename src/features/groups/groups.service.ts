@@ -3,6 +3,7 @@
  * grants to its members and to the members of its sub-groups. Joining a group is being granted its roles, so
  * adding a member needs the caller to hold what the group grants.
  */
+
 import { type Clock, iso } from '../../clock.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db } from '../../db/database.ts';
@@ -12,6 +13,7 @@ import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts'
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantRoles } from '../access/escalation.ts';
 import { assertAnAdminRemains, grantsAdmin } from '../access/last-admin.ts';
+import * as directory from '../directory/directory.store.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { findRoleRows, membersOfGroupTrees } from '../roles/roles.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -212,7 +214,7 @@ export class GroupsService {
     });
     assertCanGrantRoles(caller.access, await store.rolesThroughGroups(trx, unique), 'through the group the role');
     for (const row of rows) {
-      if (await store.addMemberRow(trx, row.id, userId)) {
+      if (await directory.addMemberRow(trx, row.id, userId)) {
         await recordEvent(trx, this.clock, caller.actor, {
           action: 'group.member.add',
           target: { type: 'user', id: userId },
@@ -247,7 +249,7 @@ export class GroupsService {
           detail: 'Every user must belong to a group: this is the last group of this user',
         });
       }
-      await store.removeMemberRow(trx, groupId, userId);
+      await directory.removeMemberRow(trx, groupId, userId);
       if (grantsAdmin(lost)) await assertAnAdminRemains(trx);
       await this.users.refreshSearchText(trx, [userId]);
       await recordEvent(trx, this.clock, caller.actor, {

@@ -109,24 +109,6 @@ export async function setGroupRoleRows(db: Db, groupId: string, roleIds: string[
       .execute();
 }
 
-export async function addMemberRow(db: Db, groupId: string, userId: string): Promise<boolean> {
-  const r = await db
-    .insertInto('group_members')
-    .values({ group_id: groupId, user_id: userId })
-    .onConflict((oc) => oc.doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
-export async function removeMemberRow(db: Db, groupId: string, userId: string): Promise<boolean> {
-  const r = await db
-    .deleteFrom('group_members')
-    .where('group_id', '=', groupId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
-}
-
 export async function groupIdsOfUser(db: Db, userId: string): Promise<string[]> {
   const rows = await db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
   return rows.map((r) => r.group_id);

@@ -18,22 +18,14 @@ import {
   assertMayGrant,
   assertStatusChange,
 } from '../directory/directory.rules.ts';
+import { addMemberships, insertMemberships, insertUsers, updateUserRow } from '../directory/directory.store.ts';
 import { type EventInput, eventRow, recordEvent } from '../events/events.service.ts';
 import type { Settings } from '../settings/settings.schema.ts';
 import { buildSearchText } from '../users/users.search.ts';
 import { diffAudited } from '../users/users.service.ts';
-import { updateUserRow } from '../users/users.store.ts';
 import { blankToNull, checkUsername, loginKey, normalizePhone } from '../users/users.validation.ts';
 import { type ImportRow, importRowSchema } from './bulk-import.schema.ts';
-import {
-  addMemberships,
-  findUsersByLoginKeys,
-  insertEvents,
-  insertGroup,
-  insertMemberships,
-  insertUsers,
-  type NameIndex,
-} from './bulk-import.store.ts';
+import { findUsersByLoginKeys, insertEvents, insertGroup, type NameIndex } from './bulk-import.store.ts';
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 export type RowContext = {

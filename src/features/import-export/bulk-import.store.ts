@@ -1,7 +1,9 @@
 /** SQL the import needs beyond the users store: names of groups, roles and organizations, and memberships. */
-import { CompiledQuery, type Kysely, type SqlBool, sql } from 'kysely';
-import type { Database, Db, Dialect, EventsTable, UserRow, UsersTable } from '../../db/database.ts';
+
+import { type Kysely, type SqlBool, sql } from 'kysely';
+import type { Db, Dialect, EventsTable, UserRow, UsersTable } from '../../db/database.ts';
 import { dialectOf } from '../../db/dialect.ts';
+import { insertRows } from '../../db/insert-rows.ts';
 import { rowsAsArrays, rowValues } from '../../db/row-arrays.ts';
 import { eventColumns } from '../events/events.store.ts';
 
@@ -69,104 +71,6 @@ export async function findUsersByLoginKeys(db: Db, keys: string[]): Promise<User
     .execute();
 }
 
-/** Bound parameters per INSERT: below SQLite's 32,766 and PostgreSQL's 65,535. */
-const paramsPerInsert = 12_000;
-/** Compiled INSERT texts by dialect (its adapter), then by table, columns and row count. */
-const insertTemplates = new WeakMap<object, Map<string, string>>();
-
-/**
- * Many rows into one table, a multi-row INSERT per chunk of rows. A million-row import spends most of its time
- * here, and Kysely's building and compiling of a 500-row INSERT costs more than SQLite's running it, so the SQL
- * text is compiled by Kysely once per table, columns and row count (the dialect's placeholders included) and then
- * run with the rows' values (the same text also reuses SQLite's prepared statement). Every row has `columns`.
- */
-export async function insertRows<T extends object>(
-  db: Db,
-  table: keyof Database & string,
-  columns: readonly (keyof T & string)[],
-  rows: readonly T[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const perInsert = Math.max(1, Math.floor(paramsPerInsert / columns.length));
-  for (let start = 0; start < rows.length; start += perInsert) {
-    const chunk = rows.slice(start, start + perInsert);
-    const params: unknown[] = [];
-    for (const row of chunk) for (const c of columns) params.push(row[c] ?? null);
-    await db.executeQuery(CompiledQuery.raw(insertSql(db, table, columns, chunk.length), params));
-  }
-}
-
-function insertSql(db: Db, table: string, columns: readonly string[], count: number): string {
-  const adapter = db.getExecutor().adapter;
-  let templates = insertTemplates.get(adapter);
-  if (!templates) {
-    templates = new Map();
-    insertTemplates.set(adapter, templates);
-  }
-  const key = `${table}|${columns.join(',')}|${count}`;
-  let text = templates.get(key);
-  if (!text) {
-    // Placeholder values only shape the text: each becomes one bound parameter.
-    const placeholder = Object.fromEntries(columns.map((c) => [c, 0]));
-    const values = Array.from({ length: count }, () => placeholder);
-    text = db
-      .insertInto(table as 'users')
-      .values(values as never)
-      .compile().sql;
-    templates.set(key, text);
-  }
-  return text;
-}
-
-const userColumns = [
-  'id',
-  'username',
-  'username_key',
-  'display_name',
-  'email',
-  'email_key',
-  'email_verified',
-  'phone',
-  'phone_verified',
-  'department',
-  'description',
-  'comments',
-  'attributes',
-  'path',
-  'type',
-  'status',
-  'must_change_password',
-  'password_hash',
-  'mfa_enabled',
-  'search_text',
-  'created_at',
-  'updated_at',
-  'last_login_at',
-] as const satisfies readonly (keyof UsersTable)[];
-
-/** Fails to compile when a users column is missing from the list above. */
-const everyUserColumn: Exclude<keyof UsersTable, (typeof userColumns)[number]> extends never ? true : never = true;
-void everyUserColumn;
-
-/** New users of a batch, many rows per statement (the unique indexes still arbitrate duplicates). */
-export async function insertUsers(db: Db, rows: UsersTable[]): Promise<void> {
-  await insertRows(db, 'users', userColumns, rows);
-}
-
-/** Memberships of new users: every one is new, so no conflict handling or counting is needed. */
-export async function insertMemberships(
-  db: Db,
-  m: {
-    groups: { group_id: string; user_id: string }[];
-    roles: { user_id: string; role_id: string }[];
-    organizations: { organization_id: string; user_id: string; created_at: string }[];
-  },
-): Promise<void> {
-  await insertRows(db, 'group_members', ['group_id', 'user_id'], m.groups);
-  await insertRows(db, 'user_roles', ['user_id', 'role_id'], m.roles);
-  await insertRows(db, 'organization_members', ['organization_id', 'user_id', 'created_at'], m.organizations);
-}
-
 /** Audit events of a batch (rows built by events.service's eventRow). */
 export async function insertEvents(db: Db, rows: EventsTable[]): Promise<void> {
   await insertRows(db, 'events', eventColumns, rows);
@@ -187,42 +91,6 @@ export async function insertGroup(
     .insertInto('groups')
     .values({ description: null, parent_id: null, ...row })
     .execute();
-}
-
-export async function addMemberships(
-  db: Db,
-  userId: string,
-  groupIds: string[],
-  roleIds: string[],
-  organizationIds: string[],
-  at: string,
-): Promise<number> {
-  let added = 0;
-  for (const group_id of groupIds) {
-    const r = await db
-      .insertInto('group_members')
-      .values({ group_id, user_id: userId })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    added += Number(r.numInsertedOrUpdatedRows ?? 0);
-  }
-  for (const role_id of roleIds) {
-    const r = await db
-      .insertInto('user_roles')
-      .values({ user_id: userId, role_id })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    added += Number(r.numInsertedOrUpdatedRows ?? 0);
-  }
-  for (const organization_id of organizationIds) {
-    const r = await db
-      .insertInto('organization_members')
-      .values({ organization_id, user_id: userId, created_at: at })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    added += Number(r.numInsertedOrUpdatedRows ?? 0);
-  }
-  return added;
 }
 
 /** The users columns an export writes (never the password hash), and the keyset it pages by. */

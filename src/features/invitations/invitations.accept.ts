@@ -3,6 +3,7 @@
  * activates the placeholder user with the chosen username and password and EXACTLY the invitation's roles,
  * groups and organization (authentik CVE-2022-23555): nothing from the request body widens it.
  */
+
 import { type Clock, iso } from '../../clock.ts';
 import { hashPassword } from '../../crypto/passwords.ts';
 import { hashToken } from '../../crypto/tokens.ts';
@@ -10,6 +11,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { systemCaller } from '../access/caller.ts';
 import type { GrantsService } from '../access/grants.service.ts';
+import { clearAccessOf } from '../directory/directory.store.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
@@ -20,7 +22,6 @@ import { buildSearchText } from '../users/users.search.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { findUserById } from '../users/users.store.ts';
 import { blankToNull, checkUsername, loginKey } from '../users/users.validation.ts';
-import { clearPlaceholderAccess } from './invitation-grants.ts';
 import { grantsOf } from './invitations.dto.ts';
 import * as store from './invitations.store.ts';
 
@@ -105,7 +106,7 @@ export class InvitationAcceptance {
       // Escalation was checked against the inviter when the invitation was issued; the grant is applied with
       // the service's access, recorded under the invitee's name.
       const invitee = { ...actor, type: 'user' as const, id: user.id, name: input.username };
-      await clearPlaceholderAccess(trx, user.id);
+      await clearAccessOf(trx, user.id);
       await this.grants.apply(trx, { ...systemCaller, actor: invitee }, user.id, granted);
       await recordEvent(trx, this.clock, invitee, {
         action: 'invitation.accept',

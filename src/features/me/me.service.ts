@@ -8,6 +8,7 @@ import type { Db, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { MailService } from '../../mail/mail.service.ts';
 import { type Access, allHeld } from '../access/access.service.ts';
+import { updateUserRow } from '../directory/directory.store.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { PasswordThrottle } from '../lockout/lockout.service.ts';
@@ -16,7 +17,7 @@ import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { refreshSearchText } from '../users/users.search-refresh.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { findUserById, updateUserRow } from '../users/users.store.ts';
+import { findUserById } from '../users/users.store.ts';
 import { blankToNull } from '../users/users.validation.ts';
 import { type MeDto, meSchema } from './me.schema.ts';
 

@@ -2,6 +2,7 @@
  * The primitives every second-factor flow shares: checking a TOTP or recovery code (each accepted once), making
  * recovery codes, listing the methods a user can sign in with, and keeping users.mfa_enabled in step.
  */
+
 import { randomBytes, randomInt } from 'node:crypto';
 import { type Clock, iso } from '../../clock.ts';
 import { decrypt } from '../../crypto/encryption.ts';
@@ -9,7 +10,7 @@ import { hashCode, type SecretKeys } from '../../crypto/secret-key.ts';
 import { newId } from '../../crypto/tokens.ts';
 import { matchTotp } from '../../crypto/totp.ts';
 import type { Db, UserRow } from '../../db/database.ts';
-import { updateUserRow } from '../users/users.store.ts';
+import { updateUserRow } from '../directory/directory.store.ts';
 import {
   type AuthenticatorRow,
   claimRecoveryCode,

@@ -2,15 +2,17 @@
  * Phone verification: a 6-digit code by SMS, hashed, living 10 minutes, 5 tries, bound to the number it was sent
  * to. Confirming it is the only way phone_verified becomes true (Zitadel CVE-2026-27946).
  */
+
 import { type Clock, iso } from '../../clock.ts';
 import { hashCode } from '../../crypto/secret-key.ts';
 import { newId, safeEqual } from '../../crypto/tokens.ts';
 import type { Db, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { SmsService } from '../../sms/sms.service.ts';
+import { markPhoneVerified } from '../directory/directory.store.ts';
 import { type Actor, recordEvent } from '../events/events.service.ts';
 import { type Factors, maskPhone, newNumericCode } from './mfa.factors.ts';
-import { consumeCode, insertCode, latestCode, markPhoneVerified, spendCodeTry } from './mfa.store.ts';
+import { consumeCode, insertCode, latestCode, spendCodeTry } from './mfa.store.ts';
 
 export const codeTtlMinutes = 10;
 export const codeMaxTries = 5;

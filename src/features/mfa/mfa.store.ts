@@ -231,16 +231,6 @@ export function consumeCode(db: Db, id: string, at: string): Promise<boolean> {
   return consume(db, 'mfa_codes', id, at);
 }
 
-/** Marks the phone verified only while it is still the number the code went to. */
-export async function markPhoneVerified(db: Db, userId: string, phone: string, at: string): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ phone_verified: 1, updated_at: at })
-    .where('id', '=', userId)
-    .where('phone', '=', phone)
-    .execute();
-}
-
 /** Failed fresh proofs of a user since `since`, read from the audit trail that records each one. */
 export async function countFailedProofs(db: Db, userId: string, since: string): Promise<number> {
   const r = await db

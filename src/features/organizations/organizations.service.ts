@@ -2,6 +2,7 @@
  * Organizations and delegated administration: a member holding a role in an organization has that role's
  * permissions over the organization's members only. Outside its scope an organization or user answers 404.
  */
+
 import { type Clock, iso } from '../../clock.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db } from '../../db/database.ts';
@@ -12,6 +13,7 @@ import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantRoles } from '../access/escalation.ts';
 import type { Permission } from '../access/permissions.ts';
+import * as directory from '../directory/directory.store.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { findRoleRows } from '../roles/roles.store.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -169,7 +171,7 @@ export class OrganizationsService {
       if (!roles.some((r) => r.id === rid)) throw fieldError(`roleIds.${i}`, 'is not a role');
     });
     assertCanGrantRoles(caller.access, roles, 'in this organization the role', organizationId);
-    await store.upsertMember(trx, organizationId, userId, iso(this.clock.now()), unique);
+    await directory.upsertOrganizationMember(trx, organizationId, userId, iso(this.clock.now()), unique);
     await this.users.refreshSearchText(trx, [userId]);
     await recordEvent(trx, this.clock, caller.actor, {
       action: 'organization.member.add',
@@ -203,7 +205,7 @@ export class OrganizationsService {
           detail: 'A delegated administrator cannot remove itself from its organization',
         });
       }
-      await store.removeMember(trx, organizationId, userId);
+      await directory.removeOrganizationMember(trx, organizationId, userId);
       await this.users.refreshSearchText(trx, [userId]);
       await recordEvent(trx, this.clock, caller.actor, {
         action: 'organization.member.remove',

@@ -92,31 +92,6 @@ export async function listMembers(db: Db, organizationId: string) {
   }));
 }
 
-export async function upsertMember(
-  db: Db,
-  organizationId: string,
-  userId: string,
-  at: string,
-  roleIds: string[],
-): Promise<void> {
-  await db
-    .insertInto('organization_members')
-    .values({ organization_id: organizationId, user_id: userId, created_at: at })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  await db
-    .deleteFrom('organization_member_roles')
-    .where('organization_id', '=', organizationId)
-    .where('user_id', '=', userId)
-    .execute();
-  if (roleIds.length > 0) {
-    await db
-      .insertInto('organization_member_roles')
-      .values(roleIds.map((role_id) => ({ organization_id: organizationId, user_id: userId, role_id })))
-      .execute();
-  }
-}
-
 export async function memberRoleIds(db: Db, organizationId: string, userId: string): Promise<string[] | undefined> {
   const member = await db
     .selectFrom('organization_members')
@@ -132,15 +107,6 @@ export async function memberRoleIds(db: Db, organizationId: string, userId: stri
     .where('user_id', '=', userId)
     .execute();
   return rows.map((r) => r.role_id);
-}
-
-export async function removeMember(db: Db, organizationId: string, userId: string): Promise<boolean> {
-  const r = await db
-    .deleteFrom('organization_members')
-    .where('organization_id', '=', organizationId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
 }
 
 export async function membershipsOf(db: Db, userId: string) {

@@ -2,6 +2,7 @@
  * Password recovery: "forgot password" (the same 202, the same work, whatever the login), the reset itself
  * (single use, bound to one user and the purpose 'recovery', ends every session), and the admin's recovery link.
  */
+
 import { type Clock, iso } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { dummyVerify, hashPassword } from '../../crypto/passwords.ts';
@@ -9,13 +10,14 @@ import type { Db, UserRow } from '../../db/database.ts';
 import { AppError, fieldError } from '../../errors.ts';
 import type { MailService } from '../../mail/mail.service.ts';
 import type { Caller } from '../access/caller.ts';
+import { updateUserRow } from '../directory/directory.store.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent, recordedSince } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { findUserById, findUserByLogin, updateUserRow } from '../users/users.store.ts';
+import { findUserById, findUserByLogin } from '../users/users.store.ts';
 import { loginKey } from '../users/users.validation.ts';
 import { type AccountTokens, auditTokenRefusal } from './account-tokens.ts';
 

@@ -1,4 +1,5 @@
 /** Roles: the built-ins (Admin: everything; User: nothing administrative) are fixed; custom roles hold any subset. */
+
 import { type Clock, iso } from '../../clock.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db } from '../../db/database.ts';
@@ -7,6 +8,7 @@ import { AppError, assertThat, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantPermissions, assertCanGrantRoles } from '../access/escalation.ts';
 import { builtInRoleIds, permissions as catalogue, type Permission } from '../access/permissions.ts';
+import * as directory from '../directory/directory.store.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import type { RoleDto } from './roles.schema.ts';
@@ -139,7 +141,7 @@ export class RolesService {
         current.filter((id) => !wanted.includes(id)),
       );
       assertCanGrantRoles(caller.access, [...added, ...removed], 'the role');
-      await store.setUserRoleRows(trx, userId, wanted);
+      await directory.setUserRoleRows(trx, userId, wanted);
       if (
         removed.some((r) => r.id === builtInRoleIds.admin) &&
         (await store.countActiveAdmins(trx, builtInRoleIds.admin)) === 0

@@ -60,16 +60,6 @@ export async function membersOfGroupTrees(db: Db, groupIds: string[]): Promise<s
   return rows.map((r) => r.user_id);
 }
 
-export async function setUserRoleRows(db: Db, userId: string, roleIds: string[]): Promise<void> {
-  await db.deleteFrom('user_roles').where('user_id', '=', userId).execute();
-  if (roleIds.length > 0) {
-    await db
-      .insertInto('user_roles')
-      .values(roleIds.map((role_id) => ({ user_id: userId, role_id })))
-      .execute();
-  }
-}
-
 export async function directRoleIdsOf(db: Db, userId: string): Promise<string[]> {
   const rows = await db.selectFrom('user_roles').select('role_id').where('user_id', '=', userId).execute();
   return rows.map((r) => r.role_id);

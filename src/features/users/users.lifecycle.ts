@@ -1,4 +1,5 @@
 /** Disabling, enabling, deleting (one or in bulk) and admin password resets. */
+
 import { randomInt } from 'node:crypto';
 import { type Clock, iso } from '../../clock.ts';
 import { hashPassword } from '../../crypto/passwords.ts';
@@ -6,13 +7,13 @@ import type { Db } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
+import * as directory from '../directory/directory.store.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UserDto } from './users.schema.ts';
 import type { UsersService } from './users.service.ts';
-import * as store from './users.store.ts';
 
 export type BulkResult = { id: string; ok: boolean; status: number; code?: string };
 
@@ -42,7 +43,7 @@ export class UserLifecycleService {
       if (before.status === 'invited' && status === 'active') {
         throw new AppError('CONFLICT', { detail: 'An invited user becomes active by accepting its invitation' });
       }
-      await store.updateUserRow(trx, id, { status, updated_at: iso(this.clock.now()) });
+      await directory.updateUserRow(trx, id, { status, updated_at: iso(this.clock.now()) });
       const ended = status === 'disabled' ? await this.sessions.revokeAllOf(id, { db: trx }) : 0;
       await recordEvent(trx, this.clock, caller.actor, {
         action,
@@ -58,7 +59,7 @@ export class UserLifecycleService {
     refuseSelf(caller, id, 'delete');
     await this.db.transaction().execute(async (trx) => {
       const row = await this.users.getRowFor(caller, id, 'users:delete', trx);
-      await store.deleteUserRow(trx, id);
+      await directory.deleteUserRow(trx, id);
       await recordEvent(trx, this.clock, caller.actor, {
         action: 'user.delete',
         target: { type: 'user', id },
@@ -103,7 +104,7 @@ export class UserLifecycleService {
       const row = await this.users.getRowFor(caller, id, 'users:write', trx);
       if (!input.generate) assertPasswordAcceptable(password, settings, { username: row.username, email: row.email });
       const mustChange = input.mustChange ?? true;
-      await store.updateUserRow(trx, id, {
+      await directory.updateUserRow(trx, id, {
         password_hash: await hashPassword(password),
         must_change_password: mustChange ? 1 : 0,
         updated_at: iso(this.clock.now()),

@@ -3,10 +3,12 @@
  * roles (direct or through groups and their parents) and organizations. Called inside the transaction of any
  * change to those, so search results are right as soon as the change commits.
  */
+
 import type { Db } from '../../db/database.ts';
 import { rolesHeldBy } from '../access/access.store.ts';
+import { updateUserRow } from '../directory/directory.store.ts';
 import { buildSearchText } from './users.search.ts';
-import { findUserById, membershipNamesOf, updateUserRow } from './users.store.ts';
+import { findUserById, membershipNamesOf } from './users.store.ts';
 
 export async function refreshSearchText(db: Db, userIds: readonly string[]): Promise<void> {
   for (const id of new Set(userIds)) {

@@ -2,6 +2,7 @@
  * The user directory's rules. HTTP, the CLI, SCIM and import all call these functions, so every door
  * validates, scopes and audits the same way. Each change is one transaction with its audit event.
  */
+
 import { type Clock, iso } from '../../clock.ts';
 import { hashPassword } from '../../crypto/passwords.ts';
 import { newId } from '../../crypto/tokens.ts';
@@ -14,6 +15,7 @@ import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertOutranks, controllingPermissions } from '../access/outrank.ts';
 import type { Permission } from '../access/permissions.ts';
+import * as directory from '../directory/directory.store.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import { groupsGrantingRole } from '../roles/roles.store.ts';
@@ -290,7 +292,7 @@ export class UsersService {
 
   private async insertUnique(db: Db, row: UsersTable): Promise<void> {
     try {
-      await store.insertUser(db, row);
+      await directory.insertUser(db, row);
     } catch (error) {
       throw uniqueError(error) ?? error;
     }
@@ -298,7 +300,7 @@ export class UsersService {
 
   async updateUnique(db: Db, id: string, changes: Partial<UsersTable>): Promise<void> {
     try {
-      await store.updateUserRow(db, id, changes);
+      await directory.updateUserRow(db, id, changes);
     } catch (error) {
       throw uniqueError(error) ?? error;
     }

@@ -7,7 +7,7 @@ import {
   type SqlBool,
   sql,
 } from 'kysely';
-import type { Database, Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
+import type { Database, Db, Dialect, UserRow } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
 import { type Cursor, exactCountLimit } from '../../http/pagination.ts';
 import {
@@ -30,14 +30,6 @@ declare module '../../db/database.ts' {
   }
 }
 
-export async function insertUser(db: Db, row: UsersTable): Promise<void> {
-  await db.insertInto('users').values(row).execute();
-}
-
-export async function updateUserRow(db: Db, id: string, values: Partial<UsersTable>): Promise<void> {
-  await db.updateTable('users').set(values).where('id', '=', id).execute();
-}
-
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -54,19 +46,6 @@ const byLogin = prepared<{ key: string }, UserRow>(['key'], (db, { key }) =>
 /** The user with this username, else the one with this email (every sign-in starts here). */
 export async function findUserByLogin(db: Db, key: string): Promise<UserRow | undefined> {
   return byLogin.first(db, { key });
-}
-
-const signInTime = prepared<{ id: string; at: string }>(['id', 'at'], (db, { id, at }) =>
-  db.updateTable('users').set({ last_login_at: at }).where('id', '=', id),
-);
-
-export async function recordSignInTime(db: Db, id: string, at: string): Promise<void> {
-  await signInTime.run(db, { id, at });
-}
-
-export async function deleteUserRow(db: Db, id: string): Promise<boolean> {
-  const r = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
 }
 
 export type UserFilter = {
