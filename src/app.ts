@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Deps } from './deps.ts';
 import { featureRoutes } from './features/index.ts';
 import { authenticatePlugin } from './http/authenticate.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
@@ -12,7 +13,7 @@ import { registerInputGuards } from './http/input-guards.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
-import { createServices, type Deps, type Services } from './services.ts';
+import { createServices, type Services } from './services.ts';
 
 /** One row per registered route: what the authorization-matrix and audit tests are generated from. */
 export type RouteEntry = { method: string; url: string; access: string | undefined };

@@ -5,11 +5,8 @@
 
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import type { Db } from './db/database.ts';
 import { systemCaller } from './features/access/caller.ts';
 import { builtInRoleIds } from './features/access/permissions.ts';
-import { addUserRole } from './features/directory/directory.store.ts';
-import { recordEvent } from './features/events/events.service.ts';
 import { anyAdminExists, findUserByLogin } from './features/users/users.store.ts';
 import { loginKey } from './features/users/users.validation.ts';
 import type { Services } from './services.ts';
@@ -39,21 +36,8 @@ export async function ensureFirstAdmin(
   return 'created';
 }
 
-/** Creates a user holding the Admin role, in one transaction (also used by the CLI). */
+/** Creates a user holding the Admin role, in one transaction (also used by the CLI), through the write path. */
 export async function createAdmin(services: Services, username: string, password: string): Promise<string> {
-  const user = await services.users.create(
-    systemCaller,
-    { username, password },
-    {
-      extend: async (trx: Db, userId: string) => {
-        await addUserRole(trx, userId, builtInRoleIds.admin);
-        await recordEvent(trx, services.clock, systemCaller.actor, {
-          action: 'user.role.grant',
-          target: { type: 'user', id: userId },
-          details: { role: 'Admin', reason: 'bootstrap' },
-        });
-      },
-    },
-  );
+  const user = await services.users.create(systemCaller, { username, password, roleIds: [builtInRoleIds.admin] });
   return user.id;
 }

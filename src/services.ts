@@ -1,17 +1,22 @@
 /**
- * Wires the services once per app. Each service gets only the stores and channels it uses;
+ * Wires the services once per app, bottom up: the write path (UserWrites, AccessWrites) first, then the entity
+ * services, then the composites (sign-in and its second factor, grants, invitations, recovery, SCIM, import).
+ * Every gate a service needs (the write path, the lockout counters, the second-factor step, the mail notices) is a
+ * required constructor argument, so a composition that forgets one does not compile (test/unit/composition.test.ts);
  * features reach each other through these services, never through each other's stores.
  */
-import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
-import type { Db, Dialect } from './db/database.ts';
+import type { Deps } from './deps.ts';
 import { CopyAccessService } from './features/access/copy-access.service.ts';
 import { GrantsService } from './features/access/grants.service.ts';
 import { ApiKeysService } from './features/api-keys/api-keys.service.ts';
 import { AuthService } from './features/auth/auth.service.ts';
+import { SignInSessions } from './features/auth/sign-in-session.ts';
+import { AccessWrites } from './features/directory/access-writes.ts';
+import { ImportBatchWrites } from './features/directory/import-batch-writes.ts';
+import { UserWrites } from './features/directory/user-writes.ts';
 import { EventsQueryService } from './features/events/events.query.ts';
 import type { Actor } from './features/events/events.service.ts';
-import { GroupsService } from './features/groups/groups.service.ts';
+import { GroupsService, groupExists } from './features/groups/groups.service.ts';
 import { ExportService } from './features/import-export/bulk-export.service.ts';
 import { ImportService } from './features/import-export/bulk-import.service.ts';
 import { RedisCounters } from './features/lockout/lockout.redis.ts';
@@ -31,41 +36,63 @@ import { UsersService } from './features/users/users.service.ts';
 import { type CookieNames, cookieNamesFor } from './http/cookies.ts';
 import { MailService } from './mail/mail.service.ts';
 
-export type Deps = { config: Config; db: Db; dialect: Dialect; clock: Clock };
+export type { Deps } from './deps.ts';
 
 export type Services = ReturnType<typeof createServices>;
 
 export function createServices(deps: Deps) {
   const { db, dialect, clock, config } = deps;
-  const settings = new SettingsService(db, clock);
+  // The write path: every change to a user and to what it holds goes through these two.
+  const userWrites = new UserWrites(clock);
+  const accessWrites = new AccessWrites(clock);
+  const importWrites = new ImportBatchWrites();
+  const writes = { userWrites, accessWrites, importWrites };
+
+  const settings = new SettingsService(db, clock, groupExists);
   const sessions = new SessionsService(db, clock, settings);
-  const users = new UsersService(db, dialect, clock, settings);
-  const lifecycle = new UserLifecycleService(db, clock, users, sessions, settings);
-  const auth = new AuthService(db, clock, sessions);
+  const users = new UsersService(db, dialect, clock, settings, userWrites, accessWrites);
+  const lifecycle = new UserLifecycleService(db, clock, users, sessions, settings, userWrites);
   const mail = new MailService(db, clock, config);
-  const me = new MeService(db, clock, sessions, settings, users, mail);
-  const sessionMonitor = new SessionMonitorService(db, clock, settings, users);
-  const apiKeys = new ApiKeysService(db, clock, users);
   const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new DatabaseCounters(db);
   const lockout = new LockoutService(db, clock, settings, users, counters);
-  auth.attachThrottle((account, client, actor, userId) => lockout.begin(account, client.ip, actor, userId));
   const passwordThrottle = (userId: string, actor: Actor) => lockout.begin(accountKey(userId), actor.ip, actor, userId);
-  me.attachThrottle(passwordThrottle);
-  const roles = new RolesService(db, clock, users);
-  const groups = new GroupsService(db, clock, settings, users);
-  const organizations = new OrganizationsService(db, clock, users);
-  const copyAccess = new CopyAccessService(db, clock, users, groups, organizations);
-  users.setAccessGrants(copyAccess);
-  const grants = new GrantsService(clock, users, groups, organizations);
-  settings.addValidator((db, next) => groups.validateDefaultGroup(db, next.requireGroup, next.defaultGroupId));
+  const me = new MeService(db, clock, sessions, settings, users, mail, userWrites, passwordThrottle);
+  const sessionMonitor = new SessionMonitorService(db, clock, settings, users);
+  const apiKeys = new ApiKeysService(db, clock, users);
+  const roles = new RolesService(db, clock, users, accessWrites);
+  const groups = new GroupsService(db, clock, settings, users, accessWrites);
+  const organizations = new OrganizationsService(db, clock, users, accessWrites);
+  const copyAccess = new CopyAccessService(db, clock, userWrites, accessWrites);
+  const grants = new GrantsService(accessWrites);
+
+  // Sign-in: the session issuer first, then the second-factor step, then the password step that uses both.
+  const signIns = new SignInSessions(db, clock, sessions, userWrites);
+  const mfaServices = createMfaServices(deps, { settings, sessions, users, signIns, mail, userWrites });
+  const auth = new AuthService(
+    db,
+    clock,
+    sessions,
+    signIns,
+    userWrites,
+    (account, client, actor, userId) => lockout.begin(account, client.ip, actor, userId),
+    (user, client) => mfaServices.mfaLogin.gate(user, client),
+  );
+
   const eventsQuery = new EventsQueryService(db, clock, settings, users);
-  const importer = new ImportService(db, clock, settings, users);
+  const importer = new ImportService(db, clock, settings, users, importWrites);
   const exporter = new ExportService(db);
   const cookies: CookieNames = cookieNamesFor(config.publicUrl);
-  const account = createAccountServices(deps, { settings, sessions, users, lifecycle, mail, grants });
-  account.email.attachThrottle(passwordThrottle);
-  account.registration.attachThrottle((ip) => lockout.admitRegistration(ip));
-  const mfaServices = createMfaServices(deps, { settings, sessions, users, auth, mail });
+  const account = createAccountServices(deps, {
+    settings,
+    sessions,
+    users,
+    lifecycle,
+    mail,
+    grants,
+    ...writes,
+    passwordThrottle,
+    registrationThrottle: (ip: string | null) => lockout.admitRegistration(ip),
+  });
   const scim = createScimServices(deps, { users, lifecycle, groups });
   return {
     ...deps,
@@ -82,12 +109,14 @@ export function createServices(deps: Deps) {
     users,
     lifecycle,
     auth,
+    signIns,
     me,
     sessionMonitor,
     apiKeys,
     lockout,
     cookies,
     mail,
+    ...writes,
     ...account,
     ...mfaServices,
     ...scim,

@@ -1,5 +1,5 @@
 /**
- * services.grants, the one way any door (creation, invitations, copy access) grants access inside a transaction:
+ * services.accessWrites (with services.grants for whole sets), the one way any door (creation, invitations, copy access) grants access inside a transaction:
  * no escalation (authentik CVE-2024-37905, Keycloak CVE-2024-3656), unknown ids named, audited, searchable.
  */
 import assert from 'node:assert/strict';
@@ -47,7 +47,7 @@ describeBothDialects('grants service', (t) => {
     const caller = await callerFor(app, granter);
     await app.services.db
       .transaction()
-      .execute((trx) => app.services.grants.grantRoles(trx, caller, target, [role.id]));
+      .execute((trx) => app.services.accessWrites.grantRoles(trx, caller, target, [role.id]));
     const perms = await request('GET', `/api/admin/users/${target}/permissions`, { token: adminToken });
     assert.equal(perms.status, 200);
     assert.ok(JSON.stringify(perms.body).includes('users:write'));
@@ -69,7 +69,9 @@ describeBothDialects('grants service', (t) => {
     const caller = await callerFor(app, granter);
     const db = app.services.db;
     const admin = await failure(
-      db.transaction().execute((trx) => app.services.grants.grantRoles(trx, caller, target, [builtInRoleIds.admin])),
+      db
+        .transaction()
+        .execute((trx) => app.services.accessWrites.grantRoles(trx, caller, target, [builtInRoleIds.admin])),
     );
     assert.equal(admin.code, 'FORBIDDEN');
     const strong = await request('POST', '/api/admin/roles', {
@@ -87,7 +89,7 @@ describeBothDialects('grants service', (t) => {
     });
     // The child grants nothing itself: its parent does, and joining it passes that on.
     const viaParent = await failure(
-      db.transaction().execute((trx) => app.services.grants.addToGroups(trx, caller, target, [child.body.id])),
+      db.transaction().execute((trx) => app.services.accessWrites.addToGroups(trx, caller, target, [child.body.id])),
     );
     assert.equal(viaParent.code, 'FORBIDDEN');
     const perms = await request('GET', `/api/admin/users/${target}/permissions`, { token: adminToken });
@@ -101,16 +103,16 @@ describeBothDialects('grants service', (t) => {
     const caller = await callerFor(app, granter);
     const db = app.services.db;
     const role = await failure(
-      db.transaction().execute((trx) => app.services.grants.grantRoles(trx, caller, target, ['nope'])),
+      db.transaction().execute((trx) => app.services.accessWrites.grantRoles(trx, caller, target, ['nope'])),
     );
     assert.equal(role.status, 400);
     assert.equal(role.errors?.[0]?.path, 'roleIds.0');
     const group = await failure(
-      db.transaction().execute((trx) => app.services.grants.addToGroups(trx, caller, target, ['nope'])),
+      db.transaction().execute((trx) => app.services.accessWrites.addToGroups(trx, caller, target, ['nope'])),
     );
     assert.equal(group.errors?.[0]?.path, 'groupIds.0');
     const org = await failure(
-      db.transaction().execute((trx) => app.services.grants.addToOrganization(trx, caller, target, 'nope')),
+      db.transaction().execute((trx) => app.services.accessWrites.addToOrganization(trx, caller, 'nope', target)),
     );
     assert.equal(org.errors?.[0]?.path, 'organizationId');
   });
@@ -139,16 +141,16 @@ describeBothDialects('grants service', (t) => {
     const db = app.services.db;
     await db
       .transaction()
-      .execute((trx) => app.services.grants.addToOrganization(trx, caller, target, org.body.id, [role.id]));
+      .execute((trx) => app.services.accessWrites.addToOrganization(trx, caller, org.body.id, target, [role.id]));
     const elsewhere = await failure(
       db
         .transaction()
-        .execute((trx) => app.services.grants.addToOrganization(trx, caller, target, other.body.id, [role.id])),
+        .execute((trx) => app.services.accessWrites.addToOrganization(trx, caller, other.body.id, target, [role.id])),
     );
     assert.ok([403, 404].includes(elsewhere.status), String(elsewhere.status));
     // Holding users:write inside one organization is not holding it globally.
     const global = await failure(
-      db.transaction().execute((trx) => app.services.grants.grantRoles(trx, caller, target, [role.id])),
+      db.transaction().execute((trx) => app.services.accessWrites.grantRoles(trx, caller, target, [role.id])),
     );
     assert.equal(global.code, 'FORBIDDEN');
   });

@@ -35,7 +35,7 @@ async function ok(t: TestApp, method: string, url: string, body?: unknown): Prom
 async function setup(t: TestApp): Promise<Fixture> {
   const role = await ok(t, 'POST', '/api/admin/roles', { name: unique('Importer'), permissions: importerPermissions });
   const ivanName = unique('ivan');
-  const ivan = await t.createUser({ username: ivanName, password, roleIds: [role.body.id] });
+  await t.createUser({ username: ivanName, password, roleIds: [role.body.id] });
   const key = await ok(t, 'POST', '/api/admin/api-keys', {
     name: unique('importer'),
     permissions: importerPermissions,

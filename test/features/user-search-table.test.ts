@@ -203,7 +203,14 @@ if (testDialects().includes('postgres')) {
         },
       });
       try {
-        const users = new UsersService(db, 'postgres', t.clock, t.app.services.settings);
+        const users = new UsersService(
+          db,
+          'postgres',
+          t.clock,
+          t.app.services.settings,
+          t.app.services.userWrites,
+          t.app.services.accessWrites,
+        );
         for (const q of ['echidna', 'imp2', '-imp2', wide]) {
           const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM users
             WHERE search_text LIKE ${`%${q}%`}`.execute(t.app.services.db);

@@ -97,7 +97,14 @@ describe('user list sorts read an index (SQLite)', () => {
   test('a search by trigrams alone is counted from users_fts alone, with the filter the list builds', async () => {
     // The count's index-only paths apply when no other filter key is present: a key set to nothing (an empty list
     // of few users' ids) once sent every search count through the users table (example.org at 1M: 17 → 550 ms).
-    const users = new UsersService(db, 'sqlite', t.clock, t.app.services.settings);
+    const users = new UsersService(
+      db,
+      'sqlite',
+      t.clock,
+      t.app.services.settings,
+      t.app.services.userWrites,
+      t.app.services.accessWrites,
+    );
     statements.length = 0;
     const page = await users.list(systemCaller, { q: 'sorted', sort: '-createdAt', limit: 2 } as ListUsersQuery);
     assert.equal(page.items.length, 2);

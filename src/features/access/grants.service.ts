@@ -1,25 +1,15 @@
 /**
- * Granting access to a user from any door (user creation, invitations, registration, copy access, SCIM, import),
- * inside the caller's transaction. Each grant refuses escalation: nobody grants a role, or a group that passes
- * roles on, whose permissions it does not hold itself in the needed scope (authentik CVE-2024-37905, Keycloak
- * CVE-2024-3656). Unknown ids answer 400 naming the field. Each grant is audited and refreshes the user's search
- * text in the same transaction.
- *
- * The caller's right to act on the target user is checked by whoever calls (e.g. UsersService.getRowFor); a
- * freshly created or invited user is in scope by construction.
+ * A grant set (what an invitation or a new user's form names: roles, groups, an organization with its roles):
+ * checked against its issuer without applying it (an invitation, when issued), or applied inside the caller's
+ * transaction through the write path's grants (directory/access-writes.ts), which refuse escalation, audit and
+ * refresh the search text. Unknown ids answer 400 naming the field.
  */
-
-import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { fieldError } from '../../errors.ts';
-import { addUserRole } from '../directory/directory.store.ts';
-import { recordEvent } from '../events/events.service.ts';
-import type { GroupsService } from '../groups/groups.service.ts';
+import type { AccessWrites } from '../directory/access-writes.ts';
 import { findGroupRows, rolesThroughGroups } from '../groups/groups.store.ts';
-import type { OrganizationsService } from '../organizations/organizations.service.ts';
 import { findOrganizationRow } from '../organizations/organizations.store.ts';
 import { findRoleRows } from '../roles/roles.store.ts';
-import type { UsersService } from '../users/users.service.ts';
 import type { Caller } from './caller.ts';
 import { assertCanGrantRoles } from './escalation.ts';
 
@@ -31,52 +21,14 @@ export type GrantSet = {
 };
 
 export class GrantsService {
-  constructor(
-    private readonly clock: Clock,
-    private readonly users: UsersService,
-    private readonly groups: GroupsService,
-    private readonly organizations: OrganizationsService,
-  ) {}
-
-  /** Adds roles the user holds directly (keeps the ones it has). */
-  async grantRoles(trx: Db, caller: Caller, userId: string, roleIds: string[], field = 'roleIds'): Promise<void> {
-    const roles = await knownRoles(trx, roleIds, field);
-    assertCanGrantRoles(caller.access, roles, 'the role');
-    for (const role of roles) await addUserRole(trx, userId, role.id);
-    if (roles.length > 0) {
-      await recordEvent(trx, this.clock, caller.actor, {
-        action: 'user.roles.grant',
-        target: { type: 'user', id: userId },
-        details: { roles: roles.map((r) => r.name) },
-      });
-    }
-    await this.users.refreshSearchText(trx, [userId]);
-  }
-
-  /** Adds the user to groups; a group is grantable only if the caller holds every role it (or a parent) grants. */
-  async addToGroups(trx: Db, caller: Caller, userId: string, groupIds: string[], field = 'groupIds'): Promise<void> {
-    if (groupIds.length > 0) await this.groups.addMembers(trx, caller, userId, groupIds, field);
-  }
-
-  /** Makes the user a member of an organization with organization roles, granted in that organization's scope. */
-  async addToOrganization(
-    trx: Db,
-    caller: Caller,
-    userId: string,
-    organizationId: string,
-    roleIds: string[] = [],
-    field = 'organizationId',
-  ): Promise<void> {
-    if (!(await findOrganizationRow(trx, organizationId))) throw fieldError(field, 'is not an organization');
-    await this.organizations.addMemberIn(trx, caller, organizationId, userId, roleIds);
-  }
+  constructor(private readonly access: AccessWrites) {}
 
   /** Applies a whole grant set (invitation acceptance, user creation) in the caller's transaction. */
   async apply(trx: Db, caller: Caller, userId: string, grants: GrantSet): Promise<void> {
-    if (grants.roleIds?.length) await this.grantRoles(trx, caller, userId, grants.roleIds);
-    if (grants.groupIds?.length) await this.addToGroups(trx, caller, userId, grants.groupIds);
+    if (grants.roleIds?.length) await this.access.grantRoles(trx, caller, userId, grants.roleIds);
+    if (grants.groupIds?.length) await this.access.addToGroups(trx, caller, userId, grants.groupIds);
     if (grants.organizationId) {
-      await this.addToOrganization(trx, caller, userId, grants.organizationId, grants.organizationRoleIds ?? []);
+      await this.access.addToOrganization(trx, caller, grants.organizationId, userId, grants.organizationRoleIds ?? []);
     }
   }
 

@@ -8,14 +8,15 @@ import { type Clock, iso } from '../../clock.ts';
 import { dummyVerify, hashPassword, verifyPassword } from '../../crypto/passwords.ts';
 import type { Db, SessionRow, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
-import { recordSignInTime, updateUserRow } from '../directory/directory.store.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { Client, SessionsService } from '../sessions/sessions.service.ts';
 import { findUserByLogin } from '../users/users.store.ts';
 import { loginKey } from '../users/users.validation.ts';
+import type { LoginResult, SignInSessions } from './sign-in-session.ts';
 
-export type LoginResult = { token: string; session: SessionRow; user: UserRow };
+export type { LoginResult } from './sign-in-session.ts';
 
 /** A sign-in that waits for a second factor (or, under mfaRequired, an enrolment): no session yet. */
 export type SecondFactorPending = {
@@ -40,20 +41,13 @@ export class AuthService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly sessions: SessionsService,
+    private readonly signIns: SignInSessions,
+    private readonly writes: UserWrites,
+    /** The lockout feature's counters around the password check. */
+    private readonly throttle: LoginThrottle,
+    /** The second-factor step (src/features/mfa/mfa.login.ts). */
+    private readonly secondFactor: SecondFactorGate,
   ) {}
-
-  private secondFactor: SecondFactorGate | null = null;
-  private throttle: LoginThrottle | null = null;
-
-  /** Wired by services.ts: the lockout feature's counters around the password check. */
-  attachThrottle(throttle: LoginThrottle): void {
-    this.throttle = throttle;
-  }
-
-  /** Wired by services.ts; the MFA feature needs issueSession, so it cannot be a constructor argument. */
-  attachSecondFactor(gate: SecondFactorGate): void {
-    this.secondFactor = gate;
-  }
 
   async login(login: string, password: string, client: Client): Promise<LoginResult | SecondFactorPending> {
     const actor: Actor = {
@@ -66,9 +60,9 @@ export class AuthService {
     const key = loginKey(login);
     const user = await findUserByLogin(this.db, key);
     // Brute-force counters: the attempt is reserved BEFORE the password is verified (a lock answers 429 here).
-    const attempt = await this.throttle?.(user ? `user:${user.id}` : `login:${key}`, client, actor, user?.id ?? null);
+    const attempt = await this.throttle(user ? `user:${user.id}` : `login:${key}`, client, actor, user?.id ?? null);
     const passwordOk = await this.verify(user, password);
-    await (passwordOk ? attempt?.succeeded() : attempt?.failed());
+    await (passwordOk ? attempt.succeeded() : attempt.failed());
     const refusal =
       !user || !passwordOk ? 'bad-credentials' : user.status !== 'active' ? `status-${user.status}` : null;
     if (refusal || !user) {
@@ -80,9 +74,9 @@ export class AuthService {
       });
       throw new AppError('INVALID_CREDENTIALS');
     }
-    const pending = await this.secondFactor?.(user, client);
+    const pending = await this.secondFactor(user, client);
     if (pending) return pending;
-    return this.issueSession(user, client);
+    return this.signIns.issue(user, client);
   }
 
   /** Verifies the password; with no user or no password set, spends the same time on a dummy hash. */
@@ -94,28 +88,9 @@ export class AuthService {
     const result = await verifyPassword(user.password_hash, password);
     if (result.ok && result.needsRehash) {
       // Imported hashes (bcrypt, PBKDF2) become argon2id at the first successful sign-in.
-      await updateUserRow(this.db, user.id, { password_hash: await hashPassword(password) });
+      await this.writes.upgradePasswordHash(this.db, this.writes.self(user), await hashPassword(password));
     }
     return result.ok;
-  }
-
-  async issueSession(user: UserRow, client: Client): Promise<LoginResult> {
-    const now = iso(this.clock.now());
-    return this.db.transaction().execute(async (trx) => {
-      const { token, session } = await this.sessions.create(user.id, client, trx);
-      await recordSignInTime(trx, user.id, now);
-      await recordEvent(
-        trx,
-        this.clock,
-        { type: 'user', id: user.id, name: user.username, ip: client.ip, userAgent: client.userAgent },
-        {
-          action: 'auth.login',
-          target: { type: 'user', id: user.id },
-          details: { sessionId: session.id },
-        },
-      );
-      return { token, session, user: { ...user, last_login_at: now } };
-    });
   }
 
   async logout(actor: Actor, sessionId: string): Promise<void> {

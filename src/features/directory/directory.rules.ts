@@ -21,13 +21,19 @@ import { organizationIdsOf } from '../users/users.store.ts';
  * not exist: 404), and whoever changes an account holds every permission that account holds (self exempt), since
  * setting its email, password or status is as good as becoming it (authentik CVE-2024-37905).
  */
-export async function assertMayChange(db: Db, caller: Caller, user: UserRow, permission: Permission): Promise<void> {
+export async function assertMayChange(
+  db: Db,
+  caller: Caller,
+  user: UserRow,
+  permission: Permission,
+  outrank = true,
+): Promise<void> {
   const scope = scopeOf(caller.access, permission);
   if (scope !== 'all') {
     const orgs = await organizationIdsOf(db, user.id);
     if (!orgs.some((o) => scope.includes(o))) throw new AppError('USER_NOT_FOUND');
   }
-  if (caller.user?.id !== user.id) await assertOutranks(db, caller.access, user.id);
+  if (outrank && caller.user?.id !== user.id) await assertOutranks(db, caller.access, user.id);
 }
 
 /** Nobody grants a role (directly, through a group, or in an organization) whose permissions it does not hold. */

@@ -9,11 +9,11 @@ import { verifyPassword } from '../../crypto/passwords.ts';
 import type { Db, UserRow } from '../../db/database.ts';
 import { AppError, fieldError } from '../../errors.ts';
 import type { MailService } from '../../mail/mail.service.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { PasswordThrottle } from '../lockout/lockout.service.ts';
 import { type AccountTokens, auditTokenRefusal } from '../recovery/account-tokens.ts';
-import { buildSearchText } from '../users/users.search.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { findUserById, findUserByLogin } from '../users/users.store.ts';
 import { loginKey } from '../users/users.validation.ts';
@@ -29,14 +29,10 @@ export class EmailService {
     private readonly users: UsersService,
     private readonly tokens: AccountTokens,
     private readonly mail: MailService,
+    private readonly writes: UserWrites,
+    /** The lockout feature's counters around the current-password check. */
+    private readonly throttle: PasswordThrottle,
   ) {}
-
-  private throttle: PasswordThrottle | null = null;
-
-  /** Wired by services.ts: the lockout feature's counters around the current-password check. */
-  attachThrottle(throttle: PasswordThrottle): void {
-    this.throttle = throttle;
-  }
 
   /** Mails a verification link for the user's current address; `db` may be the creating transaction. */
   async sendVerification(db: Db, user: { id: string; username: string }, email: string): Promise<void> {
@@ -67,9 +63,9 @@ export class EmailService {
     input: { email: string; currentPassword: string },
   ): Promise<{ pendingEmail: string }> {
     // Wrong guesses here lock the account like wrong sign-ins do (lockout.service.ts, PasswordThrottle).
-    const attempt = await this.throttle?.(user.id, actor);
+    const attempt = await this.throttle(user.id, actor);
     const ok = user.password_hash ? (await verifyPassword(user.password_hash, input.currentPassword)).ok : false;
-    await (ok ? attempt?.succeeded() : attempt?.failed());
+    await (ok ? attempt.succeeded() : attempt.failed());
     if (!ok) {
       await recordEvent(this.db, this.clock, actor, {
         action: 'user.email.change-request',
@@ -114,23 +110,21 @@ export class EmailService {
       if (used.purpose === 'verify-email') {
         // The address changed since the link was sent: it proves nothing about the current one.
         if (user.email_key !== loginKey(used.email)) throw new AppError('TOKEN_INVALID');
-        await this.users.updateUnique(trx, user.id, { email_verified: 1, updated_at: now });
-        await recordEvent(trx, this.clock, who, { action: 'user.email.verify', target: { type: 'user', id: user.id } });
+        await this.writes.change(
+          trx,
+          who,
+          this.writes.self(user),
+          { email_verified: 1 },
+          { action: 'user.email.verify' },
+        );
         return { email: used.email, notify: null };
       }
-      await this.users.updateUnique(trx, user.id, {
-        email: used.email,
-        email_key: loginKey(used.email),
-        email_verified: 1,
-        search_text: buildSearchText([user.username, user.display_name, used.email, user.department]),
-        updated_at: now,
-      });
-      await this.tokens.revokeAll(trx, user.id, 'verify-email');
-      await recordEvent(trx, this.clock, who, {
+      const changes = { email: used.email, email_key: loginKey(used.email), email_verified: 1 };
+      await this.writes.change(trx, who, this.writes.self(user), changes, {
         action: 'user.email.change',
-        target: { type: 'user', id: user.id },
         details: { changes: { email: { from: user.email, to: used.email } } },
       });
+      await this.tokens.revokeAll(trx, user.id, 'verify-email');
       if (user.email) {
         await this.mail.enqueue(trx, user.email, {
           kind: 'email-changed',

@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts'
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantRoles } from '../access/escalation.ts';
 import { assertAnAdminRemains, grantsAdmin } from '../access/last-admin.ts';
-import * as directory from '../directory/directory.store.ts';
+import type { AccessWrites } from '../directory/access-writes.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { findRoleRows, membersOfGroupTrees } from '../roles/roles.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -27,6 +27,7 @@ export class GroupsService {
     private readonly clock: Clock,
     private readonly settings: SettingsService,
     private readonly users: UsersService,
+    private readonly access: AccessWrites,
   ) {}
 
   private async toDtos(db: Db, rows: store.GroupRow[]): Promise<GroupDto[]> {
@@ -205,31 +206,16 @@ export class GroupsService {
     });
   }
 
-  /** Adds users to groups inside a transaction (user creation, invitations, copy access, the members route). */
+  /** Adds a user to groups inside a transaction (SCIM, the members route): the write path's grant. */
   async addMembers(trx: Db, caller: Caller, userId: string, groupIds: string[], field = 'groupIds'): Promise<void> {
-    const unique = [...new Set(groupIds)];
-    const rows = await store.findGroupRows(trx, unique);
-    unique.forEach((gid, i) => {
-      if (!rows.some((r) => r.id === gid)) throw fieldError(`${field}.${i}`, 'is not a group');
-    });
-    assertCanGrantRoles(caller.access, await store.rolesThroughGroups(trx, unique), 'through the group the role');
-    for (const row of rows) {
-      if (await directory.addMemberRow(trx, row.id, userId)) {
-        await recordEvent(trx, this.clock, caller.actor, {
-          action: 'group.member.add',
-          target: { type: 'user', id: userId },
-          details: { group: row.name, groupId: row.id },
-        });
-      }
-    }
-    await this.users.refreshSearchText(trx, [userId]);
+    await this.access.addToGroups(trx, caller, userId, groupIds, field);
   }
 
   async addMember(caller: Caller, groupId: string, userId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       assertThat(await store.findGroupRow(trx, groupId), 'NOT_FOUND', 'Group not found');
       await this.users.getRowFor(caller, userId, 'users:write', trx);
-      await this.addMembers(trx, caller, userId, [groupId], 'userId');
+      await this.access.addToGroups(trx, caller, userId, [groupId], 'userId');
     });
   }
 
@@ -240,23 +226,7 @@ export class GroupsService {
       const group = await store.findGroupRow(trx, groupId);
       assertThat(group, 'NOT_FOUND', 'Group not found');
       await this.users.getRowFor(caller, userId, 'users:write', trx);
-      const lost = await store.rolesThroughGroups(trx, [groupId]);
-      assertCanGrantRoles(caller.access, lost, 'through the group the role');
-      const groups = await store.groupIdsOfUser(trx, userId);
-      assertThat(groups.includes(groupId), 'NOT_FOUND', 'The user is not a member of this group');
-      if (requireGroup && groups.length === 1) {
-        throw new AppError('CONFLICT', {
-          detail: 'Every user must belong to a group: this is the last group of this user',
-        });
-      }
-      await directory.removeMemberRow(trx, groupId, userId);
-      if (grantsAdmin(lost)) await assertAnAdminRemains(trx);
-      await this.users.refreshSearchText(trx, [userId]);
-      await recordEvent(trx, this.clock, caller.actor, {
-        action: 'group.member.remove',
-        target: { type: 'user', id: userId },
-        details: { group: group.name, groupId },
-      });
+      await this.access.removeFromGroup(trx, caller, group, userId, requireGroup);
     });
   }
 
@@ -264,13 +234,11 @@ export class GroupsService {
     assertThat(await store.findGroupRow(this.db, groupId), 'NOT_FOUND', 'Group not found');
     return this.users.list(caller, { group: groupId, limit: query.limit, cursor: query.cursor, sort: 'username' });
   }
+}
 
-  /** Checked when settings change: requireGroup needs an existing default group. */
-  async validateDefaultGroup(db: Db, requireGroup: boolean, defaultGroupId: string | null): Promise<void> {
-    if (defaultGroupId && !(await store.findGroupRow(db, defaultGroupId)))
-      throw fieldError('defaultGroupId', 'is not a group');
-    if (requireGroup && !defaultGroupId) throw fieldError('defaultGroupId', 'is required while requireGroup is on');
-  }
+/** Whether a group exists (the settings' default group must be one). */
+export async function groupExists(db: Db, id: string): Promise<boolean> {
+  return Boolean(await store.findGroupRow(db, id));
 }
 
 /** With requireGroup on, deleting the only group of some members is refused like removing it from them. */

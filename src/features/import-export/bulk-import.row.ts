@@ -12,13 +12,9 @@ import { AppError } from '../../errors.ts';
 import { accessOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import type { RoleLike } from '../access/escalation.ts';
-import {
-  assertAdminsRemain,
-  assertMayChange,
-  assertMayGrant,
-  assertStatusChange,
-} from '../directory/directory.rules.ts';
-import { addMemberships, insertMemberships, insertUsers, updateUserRow } from '../directory/directory.store.ts';
+import { assertAdminsRemain, assertMayGrant, assertStatusChange } from '../directory/directory.rules.ts';
+import type { ImportBatchWrites } from '../directory/import-batch-writes.ts';
+import type { Changeable } from '../directory/user-writes.ts';
 import { type EventInput, eventRow, recordEvent } from '../events/events.service.ts';
 import type { Settings } from '../settings/settings.schema.ts';
 import { buildSearchText } from '../users/users.search.ts';
@@ -30,6 +26,8 @@ import { findUsersByLoginKeys, insertEvents, insertGroup, type NameIndex } from 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
 export type RowContext = {
   trx: Db;
+  /** The write path's batch mode: the only way this file writes users and memberships. */
+  writes: ImportBatchWrites;
   clock: Clock;
   caller: Caller;
   settings: Settings;
@@ -103,8 +101,7 @@ export async function startBatch(ctx: RowContext, rows: ImportRow[]): Promise<Ba
 
 /** Writes the batch's new users, their memberships and their events: a few multi-row statements. */
 export async function finishBatch(ctx: RowContext, state: BatchState): Promise<void> {
-  await insertUsers(ctx.trx, state.newUsers);
-  await insertMemberships(ctx.trx, state.memberships);
+  await ctx.writes.insertNew(ctx.trx, state.newUsers, state.memberships);
   if (ctx.adminsMayBeLost) await assertAdminsRemain(ctx.trx);
   if (state.events.length === 0) return;
   const now = ctx.clock.now();
@@ -162,7 +159,8 @@ export async function applyRow(
     assertMayGrant(ctx.caller, roles, 'the role');
     assertMayGrant(ctx.caller, rolesThroughNamedGroups(names, row.groups ?? []), 'through the group the role');
   });
-  if (existing && !state.planned.has(existing.id)) await obeyRules(() => assertMayUpdate(ctx, existing, row));
+  const admitted =
+    existing && !state.planned.has(existing.id) ? await obeyRules(() => admitUpdate(ctx, existing, row)) : undefined;
   // One at a time: a row may name a new group twice (or in another case), which must be created once.
   const groupIds: string[] = [];
   for (const name of row.groups ?? []) {
@@ -172,16 +170,16 @@ export async function applyRow(
   const now = iso(ctx.clock.now());
   const m = { groupIds, roleIds, organizationIds };
   if (!existing) return planNewUser(ctx, state, row, m, now);
-  if (state.planned.has(existing.id)) return updatePlanned(ctx, state, existing, row, m);
-  return updateExisting(ctx, state, existing, row, m, now);
+  if (!admitted) return updatePlanned(ctx, state, existing, row, m);
+  return updateExisting(ctx, state, admitted, row, m, now);
 }
 
 type Memberships = { groupIds: string[]; roleIds: string[]; organizationIds: string[] };
 
 /** A rule's refusal refuses the row, naming the rule's code; nothing of the row has been written yet. */
-async function obeyRules(check: () => void | Promise<void>): Promise<void> {
+async function obeyRules<T>(check: () => T | Promise<T>): Promise<T> {
   try {
-    await check();
+    return await check();
   } catch (error) {
     if (error instanceof AppError) throw new RowRefused(`${error.code}: ${error.message}`);
     throw error;
@@ -192,13 +190,14 @@ async function obeyRules(check: () => void | Promise<void>): Promise<void> {
  * An existing user named by a row: the caller must outrank it (the row may set its email, password hash or
  * status: the takeover of issue 23), and a status change obeys the status rules.
  */
-async function assertMayUpdate(ctx: RowContext, existing: UserRow, row: ImportRow): Promise<void> {
-  await assertMayChange(ctx.trx, ctx.caller, existing, 'users:write');
+async function admitUpdate(ctx: RowContext, existing: UserRow, row: ImportRow): Promise<Changeable> {
+  const admitted = await ctx.writes.admit(ctx.trx, ctx.caller, existing, 'users:write');
   if (row.status !== undefined && row.status !== existing.status) {
     const targetIsAdmin = (await accessOf(ctx.trx, existing.id)).isAdmin;
     await assertStatusChange(ctx.trx, ctx.caller, existing, row.status, targetIsAdmin);
     if (targetIsAdmin) ctx.adminsMayBeLost = true;
   }
+  return admitted;
 }
 
 /** The roles existing groups named by a row grant, with their parents' (a group the row creates grants none). */
@@ -327,7 +326,7 @@ function roleNames(names: NameIndex, m: Memberships): string[] {
 async function updateExisting(
   ctx: RowContext,
   state: BatchState,
-  existing: UserRow,
+  existing: Changeable,
   row: ImportRow,
   m: Memberships,
   now: string,
@@ -338,11 +337,11 @@ async function updateExisting(
   const changes = diffAudited(existing, after);
   const hashChanged = after.password_hash !== existing.password_hash;
   if (Object.keys(changes).length > 0 || hashChanged) {
-    await updateUserRow(trx, existing.id, { ...fields, search_text: searchTextOf(after), updated_at: now });
+    await ctx.writes.update(trx, existing, { ...fields, search_text: searchTextOf(after), updated_at: now });
     forget(state, existing);
     remember(state, { ...after, updated_at: now });
   }
-  const added = await addMemberships(trx, after.id, m.groupIds, m.roleIds, m.organizationIds, now);
+  const added = await ctx.writes.addMemberships(trx, existing, m, now);
   const outcome: RowOutcome = Object.keys(changes).length || hashChanged || added ? 'updated' : 'unchanged';
   if (outcome !== 'unchanged') {
     state.touched.push(after.id);

@@ -14,6 +14,7 @@ import { AppError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import type { Permission } from '../access/permissions.ts';
+import type { ImportBatchWrites } from '../directory/import-batch-writes.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import type { ImportSource, NumberedRecord } from './bulk-import.parse.ts';
@@ -60,6 +61,7 @@ export class ImportService {
     private readonly clock: Clock,
     private readonly settings: SettingsService,
     private readonly users: UsersService,
+    private readonly writes: ImportBatchWrites,
   ) {}
 
   async run(caller: Caller, source: ImportSource, options: ImportOptions): Promise<ImportResult> {
@@ -144,7 +146,8 @@ export class ImportService {
     caller: Caller,
   ) {
     await inBatch(async (trx) => {
-      const ctx: RowContext = { trx, clock: this.clock, caller, settings, names: await loadNameIndex(trx) };
+      const names = await loadNameIndex(trx);
+      const ctx: RowContext = { trx, writes: this.writes, clock: this.clock, caller, settings, names };
       await work(ctx);
     });
   }

@@ -11,14 +11,14 @@ import type { Db } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { systemCaller } from '../access/caller.ts';
 import type { GrantsService } from '../access/grants.service.ts';
-import { clearAccessOf } from '../directory/directory.store.ts';
+import type { AccessWrites } from '../directory/access-writes.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import { auditTokenRefusal } from '../recovery/account-tokens.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UserDto } from '../users/users.schema.ts';
-import { buildSearchText } from '../users/users.search.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { findUserById } from '../users/users.store.ts';
 import { blankToNull, checkUsername, loginKey } from '../users/users.validation.ts';
@@ -34,6 +34,8 @@ export class InvitationAcceptance {
     private readonly settings: SettingsService,
     private readonly users: UsersService,
     private readonly grants: GrantsService,
+    private readonly writes: UserWrites,
+    private readonly accessWrites: AccessWrites,
   ) {}
 
   private async pending(token: string): Promise<store.InvitationRow> {
@@ -92,27 +94,24 @@ export class InvitationAcceptance {
       const now = iso(this.clock.now());
       if (!(await store.markAccepted(trx, row.id, row.token_hash, now))) throw new AppError('TOKEN_INVALID');
       const displayName = blankToNull(input.displayName) ?? null;
-      await this.users.updateUnique(trx, user.id, {
+      // Escalation was checked against the inviter when the invitation was issued; the grant is applied with
+      // the service's access, recorded under the invitee's name.
+      const invitee = { ...actor, type: 'user' as const, id: user.id, name: input.username };
+      const changes = {
         username: input.username,
         username_key: loginKey(input.username),
         display_name: displayName,
         password_hash: hash,
-        status: 'active',
         // The invitee proved the address by opening the mailed link.
         email_verified: 1,
-        search_text: buildSearchText([input.username, displayName, user.email, user.department]),
-        updated_at: now,
-      });
-      // Escalation was checked against the inviter when the invitation was issued; the grant is applied with
-      // the service's access, recorded under the invitee's name.
-      const invitee = { ...actor, type: 'user' as const, id: user.id, name: input.username };
-      await clearAccessOf(trx, user.id);
-      await this.grants.apply(trx, { ...systemCaller, actor: invitee }, user.id, granted);
-      await recordEvent(trx, this.clock, invitee, {
+      };
+      await this.writes.acceptInvitation(trx, invitee, this.writes.self(user), changes, {
         action: 'invitation.accept',
         target: { type: 'invitation', id: row.id },
         details: { userId: user.id, ...granted },
       });
+      await this.accessWrites.clearPlaceholderAccess(trx, user.id);
+      await this.grants.apply(trx, { ...systemCaller, actor: invitee }, user.id, granted);
       return this.users.toDto((await findUserById(trx, user.id))!, trx);
     });
   }

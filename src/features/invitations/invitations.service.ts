@@ -14,6 +14,7 @@ import type { MailService } from '../../mail/mail.service.ts';
 import { scopeOf } from '../access/access.service.ts';
 import { type Caller, systemCaller } from '../access/caller.ts';
 import type { GrantsService } from '../access/grants.service.ts';
+import type { AccessWrites } from '../directory/access-writes.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UserLifecycleService } from '../users/users.lifecycle.ts';
@@ -36,6 +37,7 @@ export class InvitationsService {
     private readonly lifecycle: UserLifecycleService,
     private readonly grantsService: GrantsService,
     private readonly mail: MailService,
+    private readonly accessWrites: AccessWrites,
   ) {}
 
   async invite(caller: Caller, input: InviteInput): Promise<InvitationDto[]> {
@@ -94,7 +96,7 @@ export class InvitationsService {
         // Only the organization comes before acceptance, so an organization admin sees its invitee; roles and
         // groups wait for the acceptance, which resets the set to exactly the invitation's.
         if (grants.organizationId) {
-          await this.grantsService.addToOrganization(trx, asInviter, existingUserId, grants.organizationId);
+          await this.accessWrites.addToOrganization(trx, asInviter, grants.organizationId, existingUserId);
         }
         await write(trx, existingUserId);
       });

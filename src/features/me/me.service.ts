@@ -8,14 +8,13 @@ import type { Db, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { MailService } from '../../mail/mail.service.ts';
 import { type Access, allHeld } from '../access/access.service.ts';
-import { updateUserRow } from '../directory/directory.store.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { PasswordThrottle } from '../lockout/lockout.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
-import { refreshSearchText } from '../users/users.search-refresh.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { findUserById } from '../users/users.store.ts';
 import { blankToNull } from '../users/users.validation.ts';
@@ -37,15 +36,11 @@ export class MeService {
     private readonly sessions: SessionsService,
     private readonly settings: SettingsService,
     private readonly users: UsersService,
-    private readonly mail?: MailService,
+    private readonly mail: MailService,
+    private readonly writes: UserWrites,
+    /** The lockout feature's counters around the current-password check. */
+    private readonly throttle: PasswordThrottle,
   ) {}
-
-  private throttle: PasswordThrottle | null = null;
-
-  /** Wired by services.ts: the lockout feature's counters around the current-password check. */
-  attachThrottle(throttle: PasswordThrottle): void {
-    this.throttle = throttle;
-  }
 
   /** The signed-in user's own profile with its effective permissions, as GET /api/me answers it (JSON text). */
   async profileJson(user: UserRow, access: Access): Promise<string> {
@@ -77,13 +72,16 @@ export class MeService {
     if (input.displayName === undefined) return user;
     const displayName = blankToNull(input.displayName) ?? null;
     return this.db.transaction().execute(async (trx) => {
-      await updateUserRow(trx, user.id, { display_name: displayName, updated_at: iso(this.clock.now()) });
-      await refreshSearchText(trx, [user.id]);
-      await recordEvent(trx, this.clock, actor, {
-        action: 'user.update',
-        target: { type: 'user', id: user.id },
-        details: { self: true, changes: { display_name: { from: user.display_name, to: displayName } } },
-      });
+      await this.writes.change(
+        trx,
+        actor,
+        this.writes.self(user),
+        { display_name: displayName },
+        {
+          action: 'user.update',
+          details: { self: true, changes: { display_name: { from: user.display_name, to: displayName } } },
+        },
+      );
       return (await findUserById(trx, user.id))!;
     });
   }
@@ -99,11 +97,11 @@ export class MeService {
     input: { currentPassword: string; newPassword: string },
   ): Promise<{ sessionsEnded: number }> {
     // Wrong guesses here lock the account like wrong sign-ins do (lockout.service.ts, PasswordThrottle).
-    const attempt = await this.throttle?.(user.id, actor);
+    const attempt = await this.throttle(user.id, actor);
     const current = user.password_hash
       ? await verifyPassword(user.password_hash, input.currentPassword)
       : { ok: false };
-    await (current.ok ? attempt?.succeeded() : attempt?.failed());
+    await (current.ok ? attempt.succeeded() : attempt.failed());
     if (!current.ok) {
       await recordEvent(this.db, this.clock, actor, {
         action: 'user.password.change',
@@ -127,22 +125,22 @@ export class MeService {
     }
     const hash = await hashPassword(input.newPassword);
     return this.db.transaction().execute(async (trx) => {
-      await updateUserRow(trx, user.id, {
-        password_hash: hash,
-        must_change_password: 0,
-        updated_at: iso(this.clock.now()),
-      });
       const sessionsEnded = await this.sessions.revokeAllOf(user.id, {
         db: trx,
         ...(currentSessionId ? { except: currentSessionId } : {}),
       });
-      await recordEvent(trx, this.clock, actor, {
-        action: 'user.password.change',
-        target: { type: 'user', id: user.id },
-        details: { sessionsEnded },
-      });
+      await this.writes.change(
+        trx,
+        actor,
+        this.writes.self(user),
+        { password_hash: hash, must_change_password: 0 },
+        {
+          action: 'user.password.change',
+          details: { sessionsEnded },
+        },
+      );
       // The owner hears of every password change (ASVS 6.3.7); the mail worker's next poll sends it.
-      if (user.email && this.mail) {
+      if (user.email) {
         const at = iso(this.clock.now());
         await this.mail.enqueue(trx, user.email, { kind: 'password-changed', username: user.username, at });
       }

@@ -10,7 +10,7 @@ import { hashCode, type SecretKeys } from '../../crypto/secret-key.ts';
 import { newId } from '../../crypto/tokens.ts';
 import { matchTotp } from '../../crypto/totp.ts';
 import type { Db, UserRow } from '../../db/database.ts';
-import { updateUserRow } from '../directory/directory.store.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import {
   type AuthenticatorRow,
   claimRecoveryCode,
@@ -50,6 +50,7 @@ export class Factors {
     private readonly db: Db,
     private readonly clock: Clock,
     readonly keys: SecretKeys,
+    private readonly writes: UserWrites,
   ) {}
 
   async confirmed(userId: string, db: Db = this.db): Promise<AuthenticatorRow[]> {
@@ -123,7 +124,7 @@ export class Factors {
   async sync(trx: Db, userId: string): Promise<boolean> {
     const enabled = (await this.confirmed(userId, trx)).length > 0;
     if (!enabled) await replaceRecoveryCodes(trx, userId, []);
-    await updateUserRow(trx, userId, { mfa_enabled: enabled ? 1 : 0 });
+    await this.writes.syncMfaFlag(trx, userId, enabled);
     return enabled;
   }
 }

@@ -10,7 +10,8 @@ import type { Db, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { SmsService } from '../../sms/sms.service.ts';
 import { accessOf } from '../access/access.service.ts';
-import type { AuthService, LoginResult, SecondFactorPending } from '../auth/auth.service.ts';
+import type { SecondFactorPending } from '../auth/auth.service.ts';
+import type { LoginResult, SignInSessions } from '../auth/sign-in-session.ts';
 import { type Actor, recordEvent } from '../events/events.service.ts';
 import type { Client } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -43,7 +44,7 @@ export class MfaLoginService {
     private readonly settings: SettingsService,
     private readonly phone: PhoneVerification,
     private readonly sms: SmsService,
-    private readonly auth: AuthService,
+    private readonly signIns: SignInSessions,
     private readonly mfa: MfaService,
   ) {}
 
@@ -154,7 +155,7 @@ export class MfaLoginService {
       target: { type: 'user', id: user.id },
       details: { method },
     });
-    return this.auth.issueSession(user, client);
+    return this.signIns.issue(user, client);
   }
 
   /**
@@ -207,7 +208,7 @@ export class MfaLoginService {
     const { recoveryCodes } = await this.mfa.confirmTotp(self, code);
     if (!(await consumePending(this.db, pending.id, now))) throw new AppError('MFA_FAILED');
     const fresh = (await findUserById(this.db, user.id)) ?? user;
-    return { ...(await this.auth.issueSession(fresh, client)), recoveryCodes };
+    return { ...(await this.signIns.issue(fresh, client)), recoveryCodes };
   }
 }
 

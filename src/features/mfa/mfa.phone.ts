@@ -9,7 +9,7 @@ import { newId, safeEqual } from '../../crypto/tokens.ts';
 import type { Db, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { SmsService } from '../../sms/sms.service.ts';
-import { markPhoneVerified } from '../directory/directory.store.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import { type Actor, recordEvent } from '../events/events.service.ts';
 import { type Factors, maskPhone, newNumericCode } from './mfa.factors.ts';
 import { consumeCode, insertCode, latestCode, spendCodeTry } from './mfa.store.ts';
@@ -23,6 +23,7 @@ export class PhoneVerification {
     private readonly clock: Clock,
     private readonly factors: Factors,
     private readonly sms: SmsService,
+    private readonly writes: UserWrites,
   ) {}
 
   codeHash(purpose: string, ref: string, code: string): string {
@@ -76,7 +77,7 @@ export class PhoneVerification {
     }
     await this.db.transaction().execute(async (trx) => {
       // Only the number the code went to becomes verified, even if the phone changed meanwhile.
-      await markPhoneVerified(trx, user.id, phone, now);
+      await this.writes.markPhoneVerified(trx, user.id, phone);
       await recordEvent(trx, this.clock, actor, { action: 'user.phone.verify', target: { type: 'user', id: user.id } });
     });
     return { phoneVerified: true };

@@ -61,17 +61,12 @@ export class MfaService {
     private readonly factors: Factors,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
+    /** Mails the owner after any change of its factors (ASVS 6.3.7). */
+    private readonly notifier: FactorChangeNotifier,
   ) {}
 
-  private notifier: FactorChangeNotifier | undefined;
-
-  /** Mails the owner after any change of its factors (ASVS 6.3.7); wired by mfa.services.ts. */
-  setNotifier(notifier: FactorChangeNotifier): void {
-    this.notifier = notifier;
-  }
-
   private async tellOwner(trx: Db, userId: string, change: string): Promise<void> {
-    await this.notifier?.(trx, userId, change);
+    await this.notifier(trx, userId, change);
   }
 
   /** Fresh proof of the account holder (ASVS 7.5.1): the password, or a TOTP or recovery code (spent). */

@@ -1,11 +1,13 @@
-/** Wires the second-factor services once per app and plugs the MFA step into the password sign-in. */
+/** Wires the second-factor services once per app; services.ts hands their sign-in step to the password sign-in. */
 
 import { iso } from '../../clock.ts';
 import { loadSecretKeys } from '../../crypto/secret-key.ts';
+import type { Db } from '../../db/database.ts';
+import type { Deps } from '../../deps.ts';
 import type { MailService } from '../../mail/mail.service.ts';
-import type { Deps } from '../../services.ts';
 import { SmsService } from '../../sms/sms.service.ts';
-import type { AuthService } from '../auth/auth.service.ts';
+import type { SignInSessions } from '../auth/sign-in-session.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -21,16 +23,16 @@ export function createMfaServices(
     settings: SettingsService;
     sessions: SessionsService;
     users: UsersService;
-    auth: AuthService;
+    signIns: SignInSessions;
     mail: MailService;
+    userWrites: UserWrites;
   },
 ) {
   const { db, clock, config } = deps;
   const keys = loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir });
-  const factors = new Factors(db, clock, keys);
+  const factors = new Factors(db, clock, keys, s.userWrites);
   const sms = new SmsService(db, clock, config.smsUrl);
-  const mfa = new MfaService(db, clock, factors, s.sessions, s.users);
-  mfa.setNotifier(async (trx, userId, change) => {
+  const tellOwner = async (trx: Db, userId: string, change: string) => {
     const user = await findUserById(trx, userId);
     if (user?.email)
       await s.mail.enqueue(trx, user.email, {
@@ -39,9 +41,9 @@ export function createMfaServices(
         change,
         at: iso(clock.now()),
       });
-  });
-  const phoneVerification = new PhoneVerification(db, clock, factors, sms);
-  const mfaLogin = new MfaLoginService(db, clock, factors, s.settings, phoneVerification, sms, s.auth, mfa);
-  s.auth.attachSecondFactor((user, client) => mfaLogin.gate(user, client));
+  };
+  const mfa = new MfaService(db, clock, factors, s.sessions, s.users, tellOwner);
+  const phoneVerification = new PhoneVerification(db, clock, factors, sms, s.userWrites);
+  const mfaLogin = new MfaLoginService(db, clock, factors, s.settings, phoneVerification, sms, s.signIns, mfa);
   return { sms, mfa, phoneVerification, mfaLogin };
 }

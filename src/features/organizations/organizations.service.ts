@@ -13,7 +13,7 @@ import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantRoles } from '../access/escalation.ts';
 import type { Permission } from '../access/permissions.ts';
-import * as directory from '../directory/directory.store.ts';
+import type { AccessWrites } from '../directory/access-writes.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { findRoleRows } from '../roles/roles.store.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -43,6 +43,7 @@ export class OrganizationsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly users: UsersService,
+    private readonly access: AccessWrites,
   ) {}
 
   private async toDtos(db: Db, rows: OrgRow[]): Promise<OrganizationDto[]> {
@@ -156,62 +157,19 @@ export class OrganizationsService {
     return store.listMembers(this.db, id);
   }
 
-  /** Adds (or updates) a member with organization roles, inside the caller's transaction. */
-  async addMemberIn(
-    trx: Db,
-    caller: Caller,
-    organizationId: string,
-    userId: string,
-    roleIds: string[] = [],
-  ): Promise<void> {
-    const org = await this.rowFor(trx, caller, organizationId, 'organizations:write');
-    const unique = [...new Set(roleIds)];
-    const roles = await findRoleRows(trx, unique);
-    unique.forEach((rid, i) => {
-      if (!roles.some((r) => r.id === rid)) throw fieldError(`roleIds.${i}`, 'is not a role');
-    });
-    assertCanGrantRoles(caller.access, roles, 'in this organization the role', organizationId);
-    await directory.upsertOrganizationMember(trx, organizationId, userId, iso(this.clock.now()), unique);
-    await this.users.refreshSearchText(trx, [userId]);
-    await recordEvent(trx, this.clock, caller.actor, {
-      action: 'organization.member.add',
-      target: { type: 'user', id: userId },
-      details: { organization: org.name, organizationId, roles: roles.map((r) => r.name) },
-    });
-  }
-
   async addMember(caller: Caller, organizationId: string, userId: string, roleIds: string[] = []): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await this.rowFor(trx, caller, organizationId, 'organizations:write');
       // A delegated admin may only add people it already administers; otherwise it could take over anyone.
       await this.users.getRowFor(caller, userId, 'users:write', trx);
-      await this.addMemberIn(trx, caller, organizationId, userId, roleIds);
+      await this.access.addToOrganization(trx, caller, organizationId, userId, roleIds);
     });
   }
 
   async removeMember(caller: Caller, organizationId: string, userId: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      const org = await this.rowFor(trx, caller, organizationId, 'organizations:write');
-      const current = await store.memberRoleIds(trx, organizationId, userId);
-      assertThat(current, 'NOT_FOUND', 'The user is not a member of this organization');
-      assertCanGrantRoles(
-        caller.access,
-        await findRoleRows(trx, current),
-        'in this organization the role',
-        organizationId,
-      );
-      if (caller.user?.id === userId && scopeOf(caller.access, 'organizations:write') !== 'all') {
-        throw new AppError('FORBIDDEN', {
-          detail: 'A delegated administrator cannot remove itself from its organization',
-        });
-      }
-      await directory.removeOrganizationMember(trx, organizationId, userId);
-      await this.users.refreshSearchText(trx, [userId]);
-      await recordEvent(trx, this.clock, caller.actor, {
-        action: 'organization.member.remove',
-        target: { type: 'user', id: userId },
-        details: { organization: org.name, organizationId },
-      });
+      await this.rowFor(trx, caller, organizationId, 'organizations:write');
+      await this.access.removeFromOrganization(trx, caller, organizationId, userId);
     });
   }
 }

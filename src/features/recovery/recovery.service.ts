@@ -10,7 +10,7 @@ import type { Db, UserRow } from '../../db/database.ts';
 import { AppError, fieldError } from '../../errors.ts';
 import type { MailService } from '../../mail/mail.service.ts';
 import type { Caller } from '../access/caller.ts';
-import { updateUserRow } from '../directory/directory.store.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent, recordedSince } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
@@ -34,6 +34,7 @@ export class RecoveryService {
     private readonly users: UsersService,
     private readonly tokens: AccountTokens,
     private readonly mail: MailService,
+    private readonly writes: UserWrites,
   ) {}
 
   /**
@@ -119,16 +120,16 @@ export class RecoveryService {
     const result = await this.db.transaction().execute(async (trx) => {
       const used = await this.tokens.consume(trx, token, ['recovery']);
       if (used?.user_id !== user.id) throw new AppError('TOKEN_INVALID');
-      await updateUserRow(trx, user.id, { password_hash: hash, must_change_password: 0, updated_at: now });
       const sessionsEnded = await this.sessions.revokeAllOf(user.id, { db: trx });
       await this.tokens.revokeAll(trx, user.id, 'recovery');
-      await recordEvent(
+      const self = { ...actor, type: 'user' as const, id: user.id, name: user.username };
+      await this.writes.change(
         trx,
-        this.clock,
-        { ...actor, type: 'user', id: user.id, name: user.username },
+        self,
+        this.writes.self(user),
+        { password_hash: hash, must_change_password: 0 },
         {
           action: 'user.password.recover',
-          target: { type: 'user', id: user.id },
           details: { sessionsEnded },
         },
       );

@@ -27,8 +27,6 @@ export const registrationAnswer = {
 export type RegistrationThrottle = (ip: string | null) => Promise<void>;
 
 export class RegistrationService {
-  private throttle: RegistrationThrottle | null = null;
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -37,12 +35,9 @@ export class RegistrationService {
     private readonly users: UsersService,
     private readonly email: EmailService,
     private readonly mail: MailService,
+    /** The lockout feature's per-address counter of sign-ups. */
+    private readonly throttle: RegistrationThrottle,
   ) {}
-
-  /** Wired by services.ts (the counters belong to the lockout feature). */
-  attachThrottle(throttle: RegistrationThrottle): void {
-    this.throttle = throttle;
-  }
 
   async register(input: RegistrationInput, actor: Actor): Promise<typeof registrationAnswer> {
     const settings = await this.settings.get();
@@ -51,7 +46,7 @@ export class RegistrationService {
       throw new AppError('REGISTRATION_CLOSED');
     }
     try {
-      await this.throttle?.(actor.ip);
+      await this.throttle(actor.ip);
     } catch (error) {
       if (error instanceof AppError && error.code === 'RATE_LIMITED') await this.refused(actor, 'rate-limited');
       throw error;

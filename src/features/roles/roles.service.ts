@@ -8,7 +8,7 @@ import { AppError, assertThat, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantPermissions, assertCanGrantRoles } from '../access/escalation.ts';
 import { builtInRoleIds, permissions as catalogue, type Permission } from '../access/permissions.ts';
-import * as directory from '../directory/directory.store.ts';
+import type { AccessWrites } from '../directory/access-writes.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import type { RoleDto } from './roles.schema.ts';
@@ -32,6 +32,7 @@ export class RolesService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly users: UsersService,
+    private readonly access: AccessWrites,
   ) {}
 
   async list(): Promise<RoleDto[]> {
@@ -127,34 +128,9 @@ export class RolesService {
 
   /** Sets the roles a user holds directly. Adding or removing a role needs the caller to hold its permissions. */
   async setUserRoles(caller: Caller, userId: string, roleIds: string[]): Promise<RoleDto[]> {
-    const wanted = [...new Set(roleIds)];
     return this.db.transaction().execute(async (trx) => {
       await this.users.getRowFor(caller, userId, 'users:write', trx);
-      const rows = await store.findRoleRows(trx, wanted);
-      wanted.forEach((id, i) => {
-        if (!rows.some((r) => r.id === id)) throw fieldError(`roleIds.${i}`, 'is not a role');
-      });
-      const current = await store.directRoleIdsOf(trx, userId);
-      const added = rows.filter((r) => !current.includes(r.id));
-      const removed = await store.findRoleRows(
-        trx,
-        current.filter((id) => !wanted.includes(id)),
-      );
-      assertCanGrantRoles(caller.access, [...added, ...removed], 'the role');
-      await directory.setUserRoleRows(trx, userId, wanted);
-      if (
-        removed.some((r) => r.id === builtInRoleIds.admin) &&
-        (await store.countActiveAdmins(trx, builtInRoleIds.admin)) === 0
-      ) {
-        throw new AppError('CONFLICT', { detail: 'This would leave no active administrator' });
-      }
-      await this.users.refreshSearchText(trx, [userId]);
-      await recordEvent(trx, this.clock, caller.actor, {
-        action: 'user.roles.set',
-        target: { type: 'user', id: userId },
-        details: { added: added.map((r) => r.name), removed: removed.map((r) => r.name) },
-      });
-      return rows.map(toRoleDto);
+      return (await this.access.setRoles(trx, caller, userId, roleIds)).map(toRoleDto);
     });
   }
 }

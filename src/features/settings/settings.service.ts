@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, fieldError } from '../../errors.ts';
 import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { defaultSettings, type Settings, settingsSchema } from './settings.schema.ts';
@@ -14,11 +14,11 @@ const cacheMs = 1000;
 
 export class SettingsService {
   private cached: { value: Settings; at: number } | undefined;
-  private readonly validators: Array<(db: Db, next: Settings) => Promise<void>> = [];
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Whether a group exists: requireGroup names a default group, which must be one. */
+    private readonly groupExists: (db: Db, id: string) => Promise<boolean>,
   ) {}
 
   /** The settings when read recently, without a promise (the session check's fast path); otherwise undefined. */
@@ -43,11 +43,6 @@ export class SettingsService {
     return value;
   }
 
-  /** Features check settings that refer to their data (e.g. defaultGroupId names an existing group). */
-  addValidator(validator: (db: Db, next: Settings) => Promise<void>): void {
-    this.validators.push(validator);
-  }
-
   async update(patch: Partial<Settings>, actor: Actor): Promise<Settings> {
     const before = await this.get();
     const next = settingsSchema.parse({ ...before, ...patch });
@@ -56,7 +51,7 @@ export class SettingsService {
         errors: [{ path: 'usernameMinLength', message: 'must not exceed usernameMaxLength' }],
       });
     }
-    for (const validate of this.validators) await validate(this.db, next);
+    await this.validateDefaultGroup(next);
     const changed = Object.fromEntries(
       Object.entries(patch).filter(([k, v]) => JSON.stringify(before[k as keyof Settings]) !== JSON.stringify(v)),
     );
@@ -70,6 +65,14 @@ export class SettingsService {
     });
     this.cached = undefined;
     return this.get();
+  }
+
+  /** requireGroup needs an existing default group (400 naming the field otherwise). */
+  private async validateDefaultGroup(next: Settings): Promise<void> {
+    if (next.defaultGroupId && !(await this.groupExists(this.db, next.defaultGroupId)))
+      throw fieldError('defaultGroupId', 'is not a group');
+    if (next.requireGroup && !next.defaultGroupId)
+      throw fieldError('defaultGroupId', 'is required while requireGroup is on');
   }
 }
 

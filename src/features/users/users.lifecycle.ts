@@ -7,7 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
-import * as directory from '../directory/directory.store.ts';
+import type { UserWrites } from '../directory/user-writes.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
@@ -24,11 +24,11 @@ export class UserLifecycleService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly settings: SettingsService,
+    private readonly writes: UserWrites,
   ) {}
 
   /** Disabling ends every session at once; API keys stop because their owner is no longer active. */
   async disable(caller: Caller, id: string, db: Db = this.db): Promise<UserDto> {
-    refuseSelf(caller, id, 'disable');
     return this.setStatus(caller, id, 'disabled', 'user.disable', db);
   }
 
@@ -39,30 +39,22 @@ export class UserLifecycleService {
   /** `db` may be the caller's transaction, which the change then joins. */
   private async setStatus(caller: Caller, id: string, status: string, action: string, db: Db): Promise<UserDto> {
     return inTransaction(db, async (trx) => {
-      const before = await this.users.getRowFor(caller, id, 'users:write', trx);
-      if (before.status === 'invited' && status === 'active') {
-        throw new AppError('CONFLICT', { detail: 'An invited user becomes active by accepting its invitation' });
-      }
-      await directory.updateUserRow(trx, id, { status, updated_at: iso(this.clock.now()) });
+      const before = await this.writes.loadFor(trx, caller, id, 'users:write');
       const ended = status === 'disabled' ? await this.sessions.revokeAllOf(id, { db: trx }) : 0;
-      await recordEvent(trx, this.clock, caller.actor, {
+      const after = await this.writes.setStatus(trx, caller, before, status, {
         action,
-        target: { type: 'user', id },
         details: { changes: { status: { from: before.status, to: status } }, sessionsEnded: ended },
       });
-      return this.users.toDto({ ...before, status }, trx);
+      return this.users.toDto(after, trx);
     });
   }
 
   /** Deletes a user and, by cascade, its sessions, keys and memberships. An admin never deletes itself. */
   async delete(caller: Caller, id: string): Promise<void> {
-    refuseSelf(caller, id, 'delete');
     await this.db.transaction().execute(async (trx) => {
-      const row = await this.users.getRowFor(caller, id, 'users:delete', trx);
-      await directory.deleteUserRow(trx, id);
-      await recordEvent(trx, this.clock, caller.actor, {
+      const row = await this.writes.loadFor(trx, caller, id, 'users:delete');
+      await this.writes.delete(trx, caller, row, {
         action: 'user.delete',
-        target: { type: 'user', id },
         details: { username: row.username, email: row.email },
       });
     });
@@ -101,28 +93,18 @@ export class UserLifecycleService {
     const settings = await this.settings.get();
     const password = input.generate ? generatePassword() : (input.password as string);
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.users.getRowFor(caller, id, 'users:write', trx);
+      const row = await this.writes.loadFor(trx, caller, id, 'users:write');
       if (!input.generate) assertPasswordAcceptable(password, settings, { username: row.username, email: row.email });
       const mustChange = input.mustChange ?? true;
-      await directory.updateUserRow(trx, id, {
-        password_hash: await hashPassword(password),
-        must_change_password: mustChange ? 1 : 0,
-        updated_at: iso(this.clock.now()),
-      });
       const sessionsEnded = input.revokeSessions === false ? 0 : await this.sessions.revokeAllOf(id, { db: trx });
-      await recordEvent(trx, this.clock, caller.actor, {
+      const changes = { password_hash: await hashPassword(password), must_change_password: mustChange ? 1 : 0 };
+      await this.writes.change(trx, caller.actor, row, changes, {
         action: 'user.password.reset',
-        target: { type: 'user', id },
         details: { generated: Boolean(input.generate), mustChange, sessionsEnded },
       });
       return input.generate ? { generatedPassword: password, sessionsEnded } : { sessionsEnded };
     });
   }
-}
-
-function refuseSelf(caller: Caller, id: string, verb: string): void {
-  if (caller.user?.id === id)
-    throw new AppError('CANNOT_DELETE_SELF', { detail: `You cannot ${verb} your own account` });
 }
 
 /** 20 characters from an unambiguous alphabet: ~115 bits. */

@@ -7,16 +7,14 @@ import { type Clock, iso } from '../../clock.ts';
 import { hashPassword } from '../../crypto/passwords.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
-import { isUniqueViolation } from '../../db/dialect.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, assertThat } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
-import { assertOutranks, controllingPermissions } from '../access/outrank.ts';
 import type { Permission } from '../access/permissions.ts';
-import * as directory from '../directory/directory.store.ts';
-import { recordEvent } from '../events/events.service.ts';
+import type { AccessWrites } from '../directory/access-writes.ts';
+import type { Changeable, UserChanges, UserWrites } from '../directory/user-writes.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import { groupsGrantingRole } from '../roles/roles.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -24,19 +22,8 @@ import { fewUserIds } from './users.candidates.store.ts';
 import { toUserDto } from './users.dto.ts';
 import type { CreateUserInput, ListUsersQuery, UpdateUserInput, UserDto } from './users.schema.ts';
 import { buildSearchText } from './users.search.ts';
-import { refreshSearchText } from './users.search-refresh.ts';
 import * as store from './users.store.ts';
 import { blankToNull, checkUsername, loginKey, normalizePhone } from './users.validation.ts';
-
-/** Grants access inside a creating transaction (implemented by the access feature's CopyAccessService). */
-export type AccessGrants = {
-  grantAtCreation(
-    trx: Db,
-    caller: Caller,
-    userId: string,
-    input: { roleIds?: string[] | undefined; groupIds?: string[] | undefined; organizationId?: string | undefined },
-  ): Promise<void>;
-};
 
 const sortColumns = {
   createdAt: 'created_at',
@@ -69,29 +56,13 @@ export class UsersService {
     private readonly dialect: Dialect,
     private readonly clock: Clock,
     private readonly settings: SettingsService,
+    private readonly writes: UserWrites,
+    private readonly accessWrites: AccessWrites,
   ) {}
 
-  private grants: AccessGrants | undefined;
-
-  /** Wired after construction: granting access needs the groups and organizations services, which need this one. */
-  setAccessGrants(grants: AccessGrants): void {
-    this.grants = grants;
-  }
-
   /** Loads a user the caller may act on with `permission`; outside its scope a user does not exist (404). */
-  async getRowFor(caller: Caller, id: string, permission: Permission, db: Db = this.db): Promise<UserRow> {
-    const row = await store.findUserById(db, id);
-    assertThat(row, 'USER_NOT_FOUND');
-    const scope = scopeOf(caller.access, permission);
-    if (scope !== 'all') {
-      const orgs = await store.organizationIdsOf(db, id);
-      assertThat(
-        orgs.some((o) => scope.includes(o)),
-        'USER_NOT_FOUND',
-      );
-    }
-    if (controllingPermissions.has(permission) && caller.user?.id !== id) await assertOutranks(db, caller.access, id);
-    return row;
+  async getRowFor(caller: Caller, id: string, permission: Permission, db: Db = this.db): Promise<Changeable> {
+    return this.writes.loadFor(db, caller, id, permission);
   }
 
   async get(caller: Caller, id: string): Promise<UserDto> {
@@ -219,19 +190,16 @@ export class UsersService {
     };
     row.search_text = buildSearchText([row.username, row.display_name, row.email, row.department]);
     const write = async (trx: Db) => {
-      await this.insertUnique(trx, row);
-      await this.grants?.grantAtCreation(trx, caller, row.id, {
+      await this.writes.create(trx, caller.actor, row, {
+        action: 'user.create',
+        details: { username: row.username, changes: pickAudited(row) },
+      });
+      await this.grantAtCreation(trx, caller, row.id, {
         roleIds: input.roleIds,
         groupIds,
         organizationId: input.organizationId,
       });
       await options.extend?.(trx, row.id);
-      await refreshSearchText(trx, [row.id]);
-      await recordEvent(trx, this.clock, caller.actor, {
-        action: 'user.create',
-        target: { type: 'user', id: row.id },
-        details: { username: row.username, changes: pickAudited(row) },
-      });
       return this.toDto((await store.findUserById(trx, row.id))!, trx);
     };
     return this.db.transaction().execute(write);
@@ -241,7 +209,7 @@ export class UsersService {
   async update(caller: Caller, id: string, input: UpdateUserInput, db: Db = this.db): Promise<UserDto> {
     const settings = await this.settings.get();
     if (input.username !== undefined) checkUsername(input.username, settings);
-    const changes: Partial<UsersTable> = {};
+    const changes: UserChanges = {};
     if (input.username !== undefined)
       Object.assign(changes, { username: input.username, username_key: loginKey(input.username) });
     if (input.email !== undefined)
@@ -273,49 +241,30 @@ export class UsersService {
       if (changes.email_key !== undefined && changes.email_key === before.email_key) delete changes.email_verified;
       if (changes.phone !== undefined && changes.phone === before.phone) delete changes.phone_verified;
       const after = { ...before, ...changes };
-      changes.updated_at = iso(this.clock.now());
-      await this.updateUnique(trx, id, changes);
-      await refreshSearchText(trx, [id]);
-      await recordEvent(trx, this.clock, caller.actor, {
+      await this.writes.change(trx, caller.actor, before, changes, {
         action: 'user.update',
-        target: { type: 'user', id },
         details: { changes: diffAudited(before, after), passwordChanged: changes.password_hash !== undefined },
       });
       return this.toDto((await store.findUserById(trx, id))!, trx);
     });
   }
 
-  /** See refreshSearchText: after memberships or their names change. Runs in the caller's transaction. */
+  /** The access a new user starts with, inside its creating transaction: the write path's grants. */
+  private async grantAtCreation(
+    trx: Db,
+    caller: Caller,
+    userId: string,
+    input: { roleIds?: string[] | undefined; groupIds: string[]; organizationId?: string | undefined },
+  ): Promise<void> {
+    if (input.roleIds?.length) await this.accessWrites.grantRoles(trx, caller, userId, input.roleIds);
+    if (input.groupIds.length) await this.accessWrites.addToGroups(trx, caller, userId, input.groupIds);
+    if (input.organizationId) await this.accessWrites.addToOrganization(trx, caller, input.organizationId, userId);
+  }
+
+  /** See directory/search-refresh.ts: after memberships or their names change. Runs in the caller's transaction. */
   async refreshSearchText(db: Db, userIds: readonly string[]): Promise<void> {
-    await refreshSearchText(db, userIds);
+    await this.writes.refreshSearchText(db, userIds);
   }
-
-  private async insertUnique(db: Db, row: UsersTable): Promise<void> {
-    try {
-      await directory.insertUser(db, row);
-    } catch (error) {
-      throw uniqueError(error) ?? error;
-    }
-  }
-
-  async updateUnique(db: Db, id: string, changes: Partial<UsersTable>): Promise<void> {
-    try {
-      await directory.updateUserRow(db, id, changes);
-    } catch (error) {
-      throw uniqueError(error) ?? error;
-    }
-  }
-}
-
-/** The database's unique indexes are the arbiter of duplicate usernames and emails, even under races. */
-function uniqueError(error: unknown): AppError | undefined {
-  if (isUniqueViolation(error, 'username_key')) {
-    return new AppError('USERNAME_TAKEN', { errors: [{ path: 'username', message: 'is already taken' }] });
-  }
-  if (isUniqueViolation(error, 'email_key')) {
-    return new AppError('EMAIL_TAKEN', { errors: [{ path: 'email', message: 'is already in use' }] });
-  }
-  return undefined;
 }
 
 function pickAudited(row: UsersTable): Record<string, unknown> {

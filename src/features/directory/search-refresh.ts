@@ -6,9 +6,9 @@
 
 import type { Db } from '../../db/database.ts';
 import { rolesHeldBy } from '../access/access.store.ts';
-import { updateUserRow } from '../directory/directory.store.ts';
-import { buildSearchText } from './users.search.ts';
-import { findUserById, membershipNamesOf } from './users.store.ts';
+import { buildSearchText } from '../users/users.search.ts';
+import { findUserById, membershipNamesOf } from '../users/users.store.ts';
+import { updateUserRow } from './directory.store.ts';
 
 export async function refreshSearchText(db: Db, userIds: readonly string[]): Promise<void> {
   for (const id of new Set(userIds)) {
