@@ -15,7 +15,7 @@ import { GroupsService } from './features/groups/groups.service.ts';
 import { ExportService } from './features/import-export/bulk-export.service.ts';
 import { ImportService } from './features/import-export/bulk-import.service.ts';
 import { RedisCounters } from './features/lockout/lockout.redis.ts';
-import { accountKey, LockoutService } from './features/lockout/lockout.service.ts';
+import { accountKey, LockoutService, type ProofThrottle, secondFactorKey } from './features/lockout/lockout.service.ts';
 import { DatabaseCounters } from './features/lockout/lockout.store.ts';
 import { MeService } from './features/me/me.service.ts';
 import { createMfaServices } from './features/mfa/mfa.services.ts';
@@ -51,6 +51,8 @@ export function createServices(deps: Deps) {
   auth.attachThrottle((account, client, actor, userId) => lockout.begin(account, client.ip, actor, userId));
   const passwordThrottle = (userId: string, actor: Actor) => lockout.begin(accountKey(userId), actor.ip, actor, userId);
   me.attachThrottle(passwordThrottle);
+  const proofThrottle: ProofThrottle = (userId, actor, secret) =>
+    lockout.begin(secret === 'password' ? accountKey(userId) : secondFactorKey(userId), actor.ip, actor, userId);
   const roles = new RolesService(db, clock, users);
   const groups = new GroupsService(db, clock, settings, users);
   const organizations = new OrganizationsService(db, clock, users);
@@ -65,7 +67,7 @@ export function createServices(deps: Deps) {
   const account = createAccountServices(deps, { settings, sessions, users, lifecycle, mail, grants });
   account.email.attachThrottle(passwordThrottle);
   account.registration.attachThrottle((ip) => lockout.admitRegistration(ip));
-  const mfaServices = createMfaServices(deps, { settings, sessions, users, auth, mail });
+  const mfaServices = createMfaServices(deps, { settings, sessions, users, auth, mail, proofThrottle });
   const scim = createScimServices(deps, { users, lifecycle, groups });
   return {
     ...deps,

@@ -240,16 +240,3 @@ export async function markPhoneVerified(db: Db, userId: string, phone: string, a
     .where('phone', '=', phone)
     .execute();
 }
-
-/** Failed fresh proofs of a user since `since`, read from the audit trail that records each one. */
-export async function countFailedProofs(db: Db, userId: string, since: string): Promise<number> {
-  const r = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('action', '=', 'mfa.reauthenticate')
-    .where('outcome', '=', 'failure')
-    .where('target_id', '=', userId)
-    .where('at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}

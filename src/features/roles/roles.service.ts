@@ -6,7 +6,8 @@ import { isUniqueViolation } from '../../db/dialect.ts';
 import { AppError, assertThat, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantPermissions, assertCanGrantRoles } from '../access/escalation.ts';
-import { builtInRoleIds, permissions as catalogue, type Permission } from '../access/permissions.ts';
+import { assertAnAdminRemains, grantsAdmin, lockAdmins } from '../access/last-admin.ts';
+import { permissions as catalogue, type Permission } from '../access/permissions.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import type { RoleDto } from './roles.schema.ts';
@@ -81,7 +82,7 @@ export class RolesService {
       const before = await store.findRoleRow(trx, id);
       assertThat(before, 'NOT_FOUND', 'Role not found');
       if (before.built_in === 1 && (input.name !== undefined || input.permissions !== undefined)) {
-        throw new AppError('FORBIDDEN', {
+        throw new AppError('ROLE_BUILT_IN', {
           detail: 'Built-in roles cannot be renamed or have their permissions changed',
         });
       }
@@ -110,7 +111,7 @@ export class RolesService {
     await this.db.transaction().execute(async (trx) => {
       const row = await store.findRoleRow(trx, id);
       assertThat(row, 'NOT_FOUND', 'Role not found');
-      if (row.built_in === 1) throw new AppError('FORBIDDEN', { detail: 'Built-in roles cannot be deleted' });
+      if (row.built_in === 1) throw new AppError('ROLE_BUILT_IN', { detail: 'Built-in roles cannot be deleted' });
       assertCanGrantRoles(caller.access, [row], 'the role');
       const holders = await store.usersSearchableByRole(trx, id);
       await store.deleteRoleRow(trx, id);
@@ -127,6 +128,8 @@ export class RolesService {
   async setUserRoles(caller: Caller, userId: string, roleIds: string[]): Promise<RoleDto[]> {
     const wanted = [...new Set(roleIds)];
     return this.db.transaction().execute(async (trx) => {
+      // Before anything is read: a concurrent demotion of the other last admin waits here (last-admin.ts).
+      await lockAdmins(trx);
       await this.users.getRowFor(caller, userId, 'users:write', trx);
       const rows = await store.findRoleRows(trx, wanted);
       wanted.forEach((id, i) => {
@@ -140,12 +143,7 @@ export class RolesService {
       );
       assertCanGrantRoles(caller.access, [...added, ...removed], 'the role');
       await store.setUserRoleRows(trx, userId, wanted);
-      if (
-        removed.some((r) => r.id === builtInRoleIds.admin) &&
-        (await store.countActiveAdmins(trx, builtInRoleIds.admin)) === 0
-      ) {
-        throw new AppError('CONFLICT', { detail: 'This would leave no active administrator' });
-      }
+      if (grantsAdmin(removed)) await assertAnAdminRemains(trx);
       await this.users.refreshSearchText(trx, [userId]);
       await recordEvent(trx, this.clock, caller.actor, {
         action: 'user.roles.set',
@@ -159,7 +157,7 @@ export class RolesService {
 
 function nameTaken(error: unknown): never {
   if (isUniqueViolation(error, 'name_key')) {
-    throw new AppError('CONFLICT', {
+    throw new AppError('NAME_TAKEN', {
       detail: 'A role with this name exists',
       errors: [{ path: 'name', message: 'is already taken' }],
     });

@@ -6,6 +6,7 @@ import type { Db } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
+import { assertAnAdminRemains, isActiveAdmin, lockAdmins } from '../access/last-admin.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
@@ -38,11 +39,16 @@ export class UserLifecycleService {
   /** `db` may be the caller's transaction, which the change then joins. */
   private async setStatus(caller: Caller, id: string, status: string, action: string, db: Db): Promise<UserDto> {
     return inTransaction(db, async (trx) => {
+      const disabling = status !== 'active';
+      // Before the user is read: a concurrent removal of the other last admin waits here (last-admin.ts).
+      if (disabling) await lockAdmins(trx);
       const before = await this.users.getRowFor(caller, id, 'users:write', trx);
       if (before.status === 'invited' && status === 'active') {
-        throw new AppError('CONFLICT', { detail: 'An invited user becomes active by accepting its invitation' });
+        throw new AppError('USER_STATUS', { detail: 'An invited user becomes active by accepting its invitation' });
       }
+      const wasAdmin = disabling && (await isActiveAdmin(trx, before));
       await store.updateUserRow(trx, id, { status, updated_at: iso(this.clock.now()) });
+      if (wasAdmin) await assertAnAdminRemains(trx);
       const ended = status === 'disabled' ? await this.sessions.revokeAllOf(id, { db: trx }) : 0;
       await recordEvent(trx, this.clock, caller.actor, {
         action,
@@ -57,8 +63,11 @@ export class UserLifecycleService {
   async delete(caller: Caller, id: string): Promise<void> {
     refuseSelf(caller, id, 'delete');
     await this.db.transaction().execute(async (trx) => {
+      await lockAdmins(trx);
       const row = await this.users.getRowFor(caller, id, 'users:delete', trx);
+      const wasAdmin = await isActiveAdmin(trx, row);
       await store.deleteUserRow(trx, id);
+      if (wasAdmin) await assertAnAdminRemains(trx);
       await recordEvent(trx, this.clock, caller.actor, {
         action: 'user.delete',
         target: { type: 'user', id },
