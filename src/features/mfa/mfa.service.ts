@@ -176,7 +176,7 @@ export class MfaService {
   async regenerateRecoveryCodes(self: Self, proof: Proof, endOtherSessions = false) {
     await this.prove(self, proof);
     if (!(await this.factors.confirmed(self.user.id)).length) {
-      throw new AppError('CONFLICT', { detail: 'Recovery codes need a second factor first' });
+      throw new AppError('MFA_NOT_ENROLLED', { detail: 'Recovery codes need a second factor first' });
     }
     return this.db.transaction().execute(async (trx) => {
       const recoveryCodes = await this.factors.issueRecoveryCodes(trx, self.user.id);

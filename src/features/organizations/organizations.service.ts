@@ -92,7 +92,7 @@ export class OrganizationsService {
 
   async create(caller: Caller, input: { name: string; slug?: string | undefined }): Promise<OrganizationDto> {
     if (scopeOf(caller.access, 'organizations:write') !== 'all')
-      throw new AppError('FORBIDDEN', { detail: 'Only a global administrator creates organizations' });
+      throw new AppError('ORGANIZATION_SCOPE', { detail: 'Only a global administrator creates organizations' });
     const now = this.clock.now();
     const row: OrgRow = {
       id: newId(now),
@@ -135,7 +135,7 @@ export class OrganizationsService {
 
   async delete(caller: Caller, id: string): Promise<void> {
     if (scopeOf(caller.access, 'organizations:write') !== 'all')
-      throw new AppError('FORBIDDEN', { detail: 'Only a global administrator deletes organizations' });
+      throw new AppError('ORGANIZATION_SCOPE', { detail: 'Only a global administrator deletes organizations' });
     await this.db.transaction().execute(async (trx) => {
       const row = await this.rowFor(trx, caller, id, 'organizations:write');
       const members = await store.memberUserIds(trx, id);
@@ -199,7 +199,7 @@ export class OrganizationsService {
         organizationId,
       );
       if (caller.user?.id === userId && scopeOf(caller.access, 'organizations:write') !== 'all') {
-        throw new AppError('FORBIDDEN', {
+        throw new AppError('CANNOT_DELETE_SELF', {
           detail: 'A delegated administrator cannot remove itself from its organization',
         });
       }
@@ -216,7 +216,7 @@ export class OrganizationsService {
 
 function slugTaken(error: unknown): never {
   if (isUniqueViolation(error, 'slug')) {
-    throw new AppError('CONFLICT', {
+    throw new AppError('NAME_TAKEN', {
       detail: 'An organization with this slug exists',
       errors: [{ path: 'slug', message: 'is already taken' }],
     });
