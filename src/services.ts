@@ -20,7 +20,7 @@ import { GroupsService, groupExists } from './features/groups/groups.service.ts'
 import { ExportService } from './features/import-export/bulk-export.service.ts';
 import { ImportService } from './features/import-export/bulk-import.service.ts';
 import { RedisCounters } from './features/lockout/lockout.redis.ts';
-import { accountKey, LockoutService } from './features/lockout/lockout.service.ts';
+import { accountKey, LockoutService, type ProofThrottle, secondFactorKey } from './features/lockout/lockout.service.ts';
 import { DatabaseCounters } from './features/lockout/lockout.store.ts';
 import { MeService } from './features/me/me.service.ts';
 import { createMfaServices } from './features/mfa/mfa.services.ts';
@@ -56,6 +56,8 @@ export function createServices(deps: Deps) {
   const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new DatabaseCounters(db);
   const lockout = new LockoutService(db, clock, settings, users, counters);
   const passwordThrottle = (userId: string, actor: Actor) => lockout.begin(accountKey(userId), actor.ip, actor, userId);
+  const proofThrottle: ProofThrottle = (userId, actor, secret) =>
+    lockout.begin(secret === 'password' ? accountKey(userId) : secondFactorKey(userId), actor.ip, actor, userId);
   const me = new MeService(db, clock, sessions, settings, users, mail, userWrites, passwordThrottle);
   const sessionMonitor = new SessionMonitorService(db, clock, settings, users);
   const apiKeys = new ApiKeysService(db, clock, users);
@@ -67,7 +69,7 @@ export function createServices(deps: Deps) {
 
   // Sign-in: the session issuer first, then the second-factor step, then the password step that uses both.
   const signIns = new SignInSessions(db, clock, sessions, userWrites);
-  const mfaServices = createMfaServices(deps, { settings, sessions, users, signIns, mail, userWrites });
+  const mfaServices = createMfaServices(deps, { settings, sessions, users, signIns, mail, userWrites, proofThrottle });
   const auth = new AuthService(
     db,
     clock,

@@ -31,18 +31,21 @@ describeBothDialects('groups, roles and organizations', (tt) => {
       body: { parentId: leaf },
     });
     assert.equal(cycle.status, 409);
+    assert.equal(cycle.body.code, 'GROUP_CYCLE');
     assert.equal(cycle.body.errors[0].path, 'parentId');
     const self = await t.request('PATCH', `/api/admin/groups/${root}`, {
       token: t.adminToken,
       body: { parentId: root },
     });
     assert.equal(self.status, 409);
+    assert.equal(self.body.code, 'GROUP_CYCLE');
     const rootName = (await t.request('GET', `/api/admin/groups/${root}`, { token: t.adminToken })).body.name as string;
     const dup = await t.request('POST', '/api/admin/groups', {
       token: t.adminToken,
       body: { name: rootName.toUpperCase() },
     });
     assert.equal(dup.status, 409);
+    assert.equal(dup.body.code, 'NAME_TAKEN');
     assert.equal(
       (await t.request('POST', '/api/admin/groups', { token: t.adminToken, body: { name: 'x', parentId: 'nope' } }))
         .status,
@@ -92,7 +95,9 @@ describeBothDialects('groups, roles and organizations', (tt) => {
     assert.equal(admin.permissions.length, 16);
     assert.deepEqual(user.permissions, []);
     for (const id of [admin.id, user.id]) {
-      assert.equal((await t.request('DELETE', `/api/admin/roles/${id}`, { token: t.adminToken })).status, 403);
+      const del = await t.request('DELETE', `/api/admin/roles/${id}`, { token: t.adminToken });
+      assert.equal(del.status, 403);
+      assert.equal(del.body.code, 'ROLE_BUILT_IN');
       assert.equal(
         (await t.request('PATCH', `/api/admin/roles/${id}`, { token: t.adminToken, body: { permissions: [] } })).status,
         403,
@@ -157,6 +162,7 @@ describeBothDialects('groups, roles and organizations', (tt) => {
       body: { roleIds: [helpdeskRole, admin] },
     });
     assert.equal(selfGrant.status, 403);
+    assert.equal(selfGrant.body.code, 'ESCALATION_DENIED');
     assert.equal(
       (await t.request('PUT', `/api/admin/users/${victim.id}/roles`, { token: desk.token, body: { roleIds: [admin] } }))
         .status,
@@ -167,6 +173,7 @@ describeBothDialects('groups, roles and organizations', (tt) => {
       body: { name: unique('Sneaky'), permissions: ['settings:write'] },
     });
     assert.equal(makeRole.status, 403, 'a role with permissions the creator lacks');
+    assert.equal(makeRole.body.code, 'ESCALATION_DENIED');
     const adminGroup = await make(t, '/api/admin/groups', { name: unique('Admins') });
     await t.request('PUT', `/api/admin/groups/${adminGroup}/roles`, {
       token: t.adminToken,
@@ -177,6 +184,7 @@ describeBothDialects('groups, roles and organizations', (tt) => {
       body: { userId: desk.id },
     });
     assert.equal(join.status, 403, 'joining a group that grants Admin is granting Admin');
+    assert.equal(join.body.code, 'ESCALATION_DENIED');
     const plain = await make(t, '/api/admin/groups', { name: unique('Plain') }, desk.token);
     const grantToGroup = await t.request('PUT', `/api/admin/groups/${plain}/roles`, {
       token: desk.token,
@@ -188,6 +196,7 @@ describeBothDialects('groups, roles and organizations', (tt) => {
       body: { parentId: adminGroup },
     });
     assert.equal(nest.status, 403, 'moving a group under one that grants Admin');
+    assert.equal(nest.body.code, 'ESCALATION_DENIED');
     const createAdmin = await t.request('POST', '/api/admin/users', {
       token: desk.token,
       body: { username: unique('evil'), roleIds: [admin] },
@@ -257,8 +266,11 @@ describeBothDialects('groups, roles and organizations', (tt) => {
     );
     const last = await t.request('DELETE', `/api/admin/groups/${def}/members/${u.id}`, { token: t.adminToken });
     assert.equal(last.status, 409);
+    assert.equal(last.body.code, 'GROUP_REQUIRED');
     assert.match(last.body.detail, /last group/);
-    assert.equal((await t.request('DELETE', `/api/admin/groups/${def}`, { token: t.adminToken })).status, 409);
+    const defaultGroup = await t.request('DELETE', `/api/admin/groups/${def}`, { token: t.adminToken });
+    assert.equal(defaultGroup.status, 409);
+    assert.equal(defaultGroup.body.code, 'GROUP_REQUIRED');
     await t.request('PATCH', '/api/admin/settings', { token: t.adminToken, body: { requireGroup: false } });
     assert.equal(
       (await t.request('DELETE', `/api/admin/groups/${def}/members/${u.id}`, { token: t.adminToken })).status,
@@ -330,6 +342,7 @@ describeBothDialects('the last administrator', (tt) => {
       body: { roleIds: [] },
     });
     assert.equal(r.status, 409);
+    assert.equal(r.body.code, 'LAST_ADMIN');
   });
 });
 
@@ -420,11 +433,13 @@ describeBothDialects('delegated organization admins', (tt) => {
       body: { username: unique('hire'), organizationId: theirs },
     });
     assert.equal(elsewhere.status, 403);
+    assert.equal(elsewhere.body.code, 'ORGANIZATION_SCOPE');
     const nowhere = await t.request('POST', '/api/admin/users', {
       token: boss.token,
       body: { username: unique('hire') },
     });
     assert.equal(nowhere.status, 403);
+    assert.equal(nowhere.body.code, 'ORGANIZATION_SCOPE');
     assert.equal(
       (await t.request('POST', '/api/admin/organizations', { token: boss.token, body: { name: 'New' } })).status,
       403,
@@ -434,5 +449,33 @@ describeBothDialects('delegated organization admins', (tt) => {
       body: { userId: inside.id, roleIds: ['role-admin'] },
     });
     assert.equal(grantAdmin.status, 403, 'an organization admin cannot hand out Admin');
+    assert.equal(grantAdmin.body.code, 'ESCALATION_DENIED');
+    const createOrg = await t.request('POST', '/api/admin/organizations', { token: boss.token, body: { name: 'New' } });
+    assert.equal(createOrg.body.code, 'ORGANIZATION_SCOPE');
+    const leave = await t.request('DELETE', `/api/admin/organizations/${mine}/members/${boss.id}`, {
+      token: boss.token,
+    });
+    assert.equal(leave.status, 403, JSON.stringify(leave.body));
+    assert.equal(leave.body.code, 'CANNOT_DELETE_SELF');
+  });
+
+  test('NAME_TAKEN: a role name and an organization slug are unique', async () => {
+    const t = tt();
+    const name = unique('Taken');
+    await make(t, '/api/admin/roles', { name, permissions: [] });
+    const role = await t.request('POST', '/api/admin/roles', {
+      token: t.adminToken,
+      body: { name: name.toUpperCase(), permissions: [] },
+    });
+    assert.equal(role.status, 409);
+    assert.equal(role.body.code, 'NAME_TAKEN');
+    assert.equal(role.body.errors[0].path, 'name');
+    const org = await t.request('POST', '/api/admin/organizations', { token: t.adminToken, body: { name } });
+    const again = await t.request('POST', '/api/admin/organizations', {
+      token: t.adminToken,
+      body: { name: unique('Other'), slug: org.body.slug },
+    });
+    assert.equal(again.status, 409, JSON.stringify(again.body));
+    assert.equal(again.body.code, 'NAME_TAKEN');
   });
 });

@@ -73,7 +73,7 @@ describeBothDialects('grants service', (t) => {
         .transaction()
         .execute((trx) => app.services.accessWrites.grantRoles(trx, caller, target, [builtInRoleIds.admin])),
     );
-    assert.equal(admin.code, 'FORBIDDEN');
+    assert.equal(admin.code, 'ESCALATION_DENIED');
     const strong = await request('POST', '/api/admin/roles', {
       token: adminToken,
       body: { name: unique('Keys'), permissions: ['api-keys:manage'] },
@@ -91,11 +91,11 @@ describeBothDialects('grants service', (t) => {
     const viaParent = await failure(
       db.transaction().execute((trx) => app.services.accessWrites.addToGroups(trx, caller, target, [child.body.id])),
     );
-    assert.equal(viaParent.code, 'FORBIDDEN');
+    assert.equal(viaParent.code, 'ESCALATION_DENIED');
     const perms = await request('GET', `/api/admin/users/${target}/permissions`, { token: adminToken });
     assert.deepEqual(perms.body.items, []);
     const check = await failure(app.services.grants.check(db, caller, { groupIds: [child.body.id] }));
-    assert.equal(check.code, 'FORBIDDEN');
+    assert.equal(check.code, 'ESCALATION_DENIED');
   });
 
   test('unknown role, group and organization ids are refused naming the field', async () => {
@@ -152,6 +152,6 @@ describeBothDialects('grants service', (t) => {
     const global = await failure(
       db.transaction().execute((trx) => app.services.accessWrites.grantRoles(trx, caller, target, [role.id])),
     );
-    assert.equal(global.code, 'FORBIDDEN');
+    assert.equal(global.code, 'ESCALATION_DENIED');
   });
 });

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { systemCaller } from '../../src/features/access/caller.ts';
 import { builtInRoleIds } from '../../src/features/access/permissions.ts';
 import { describeBothDialects, type TestApp, unique } from '../harness.ts';
 
@@ -66,6 +67,7 @@ describeBothDialects('group guards', (tt) => {
     try {
       const refused = await t.request('DELETE', `/api/admin/groups/${only.body.id}`, { token: t.adminToken });
       assert.equal(refused.status, 409, JSON.stringify(refused.body));
+      assert.equal(refused.body.code, 'GROUP_REQUIRED');
       assert.match(refused.body.detail, /only group of 1 member/);
       assert.equal((await t.request('GET', `/api/admin/groups/${only.body.id}`, { token: t.adminToken })).status, 200);
       await t.request('POST', `/api/admin/groups/${fallback.body.id}/members`, {
@@ -166,6 +168,7 @@ describeBothDialects('the last administrator through a group', (tt) => {
     for (const [method, url, body] of attempts) {
       const r = await t.request(method, url, { token: second.token, body });
       assert.equal(r.status, 409, `${method} ${url}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.code, 'LAST_ADMIN');
       assert.match(r.body.detail, /administrator/);
     }
     const still = await t.request('GET', '/api/admin/settings', { token: second.token });
@@ -179,5 +182,41 @@ describeBothDialects('the last administrator through a group', (tt) => {
       token: t.adminToken,
     });
     assert.equal(out.status, 204, JSON.stringify(out.body));
+  });
+
+  test('LAST_ADMIN: the last administrator is not moved out of the group that makes it one, disabled or deleted', async () => {
+    const t = tt();
+    // Members of Child are administrators through its parent Root; the bootstrap admin steps down.
+    const root = await t.request('POST', '/api/admin/groups', { token: t.adminToken, body: { name: unique('Root') } });
+    await t.request('PUT', `/api/admin/groups/${root.body.id}/roles`, {
+      token: t.adminToken,
+      body: { roleIds: [builtInRoleIds.admin] },
+    });
+    const child = await t.request('POST', '/api/admin/groups', {
+      token: t.adminToken,
+      body: { name: unique('Child'), parentId: root.body.id },
+    });
+    const only = await as(t, { groupIds: [child.body.id] });
+    const demote = await t.request('PUT', `/api/admin/users/${t.adminId}/roles`, {
+      token: only.token,
+      body: { roleIds: [] },
+    });
+    assert.equal(demote.status, 200, JSON.stringify(demote.body));
+    const move = await t.request('PATCH', `/api/admin/groups/${child.body.id}`, {
+      token: only.token,
+      body: { parentId: null },
+    });
+    assert.equal(move.status, 409, JSON.stringify(move.body));
+    assert.equal(move.body.code, 'LAST_ADMIN');
+    // Nobody else may disable or delete an administrator over HTTP (OUTRANKED, CANNOT_DELETE_SELF): the CLI may.
+    const { lifecycle } = t.app.services;
+    await assert.rejects(lifecycle.disable(systemCaller, only.id), { code: 'LAST_ADMIN' });
+    await assert.rejects(lifecycle.delete(systemCaller, only.id), { code: 'LAST_ADMIN' });
+    const still = await t.request('GET', '/api/admin/settings', { token: only.token });
+    assert.equal(still.status, 200, 'still an administrator');
+    await t.request('PUT', `/api/admin/users/${t.adminId}/roles`, {
+      token: only.token,
+      body: { roleIds: [builtInRoleIds.admin] },
+    });
   });
 });

@@ -131,6 +131,31 @@ describeWithSmtp('invitations', (t) => {
     assert.equal(accept.status, 410);
     const users = await app.request('GET', '/api/admin/users', { token: app.adminToken, query: { q: email } });
     assert.equal(users.body.items.length, 0);
+    const resend = await app.request('POST', `/api/admin/invitations/${r.body.items[0].id}/resend`, {
+      token: app.adminToken,
+    });
+    assert.equal(resend.status, 409);
+    assert.equal(resend.body.code, 'INVITATION_REVOKED');
+  });
+
+  test('INVITATION_USED: an accepted invitation is neither revoked nor sent again', async () => {
+    const { app, smtp } = t();
+    const email = address();
+    const r = await app.request('POST', '/api/admin/invitations', { token: app.adminToken, body: { emails: [email] } });
+    const token = tokenIn((await smtp.waitFor(email))[0]!);
+    const accepted = await app.request('POST', `/api/auth/invitations/${token}/accept`, {
+      body: { username: unique('used'), password },
+    });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    const id = r.body.items[0].id;
+    for (const [method, url] of [
+      ['DELETE', `/api/admin/invitations/${id}`],
+      ['POST', `/api/admin/invitations/${id}/resend`],
+    ] as const) {
+      const refused = await app.request(method, url, { token: app.adminToken });
+      assert.equal(refused.status, 409, `${method} ${url}`);
+      assert.equal(refused.body.code, 'INVITATION_USED');
+    }
   });
 
   test('resending mails a new token and the old one dies', async () => {
@@ -229,6 +254,7 @@ describeWithSmtp('invitations', (t) => {
       body: { emails: [email], roleIds: ['role-admin'] },
     });
     assert.equal(r.status, 403);
+    assert.equal(r.body.code, 'ESCALATION_DENIED');
     // A group that carries the Admin role (here through its parent) is the same escalation by another door.
     const parent = await makeGroup(app, { roleIds: ['role-admin'] });
     const child = await makeGroup(app, { parentId: parent.id });
@@ -256,11 +282,13 @@ describeWithSmtp('invitations', (t) => {
     const token = await app.signIn(username, password);
     const nowhere = await app.request('POST', '/api/admin/invitations', { token, body: { emails: [address()] } });
     assert.equal(nowhere.status, 403);
+    assert.equal(nowhere.body.code, 'ORGANIZATION_SCOPE');
     const foreign = await app.request('POST', '/api/admin/invitations', {
       token,
       body: { emails: [address()], organizationId: other.id },
     });
     assert.equal(foreign.status, 403);
+    assert.equal(foreign.body.code, 'ORGANIZATION_SCOPE');
     const mine = await app.request('POST', '/api/admin/invitations', {
       token,
       body: { emails: [address()], organizationId: own.id },

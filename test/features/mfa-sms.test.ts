@@ -183,6 +183,15 @@ describeBothDialects(
         receiver.failWith(null);
       }
     });
+
+    test('ALREADY_VERIFIED: a verified phone number is not sent another verification code', async () => {
+      const app = t();
+      const { phone, token } = await userWithPhone(app);
+      await verifyPhone(app, token, phone);
+      const again = await app.request('POST', '/api/me/phone/verify', { token });
+      assert.equal(again.status, 409);
+      assert.equal(again.body.code, 'ALREADY_VERIFIED');
+    });
   },
   { GATEHOUSE_SMS_URL: receiver.url },
 );

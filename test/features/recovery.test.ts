@@ -303,6 +303,21 @@ describeWithSmtp('password recovery', (t) => {
     await app.signIn(username, newPassword);
   });
 
+  test('USER_STATUS: a disabled account gets no recovery link', async () => {
+    const { app } = t();
+    const victim = await member();
+    assert.equal(
+      (await app.request('POST', `/api/admin/users/${victim.id}/disable`, { token: app.adminToken })).status,
+      200,
+    );
+    const r = await app.request('POST', `/api/admin/users/${victim.id}/recovery-link`, {
+      token: app.adminToken,
+      body: { send: false },
+    });
+    assert.equal(r.status, 409);
+    assert.equal(r.body.code, 'USER_STATUS');
+  });
+
   test('a user without users:write cannot produce a recovery link', async () => {
     const { app } = t();
     const victim = await member();

@@ -302,8 +302,12 @@ describeBothDialects('users', (t) => {
     assert.equal((await request('DELETE', `/api/admin/users/${id}`, { token: adminToken })).status, 204);
     assert.equal((await request('GET', `/api/admin/users/${id}`, { token: adminToken })).status, 404);
     assert.equal((await request('GET', '/api/me', { token })).status, 401);
-    assert.equal((await request('DELETE', `/api/admin/users/${adminId}`, { token: adminToken })).status, 403);
-    assert.equal((await request('POST', `/api/admin/users/${adminId}/disable`, { token: adminToken })).status, 403);
+    const deleteSelf = await request('DELETE', `/api/admin/users/${adminId}`, { token: adminToken });
+    assert.equal(deleteSelf.status, 403);
+    assert.equal(deleteSelf.body.code, 'CANNOT_DELETE_SELF');
+    const disableSelf = await request('POST', `/api/admin/users/${adminId}/disable`, { token: adminToken });
+    assert.equal(disableSelf.status, 403);
+    assert.equal(disableSelf.body.code, 'CANNOT_DELETE_SELF');
   });
 
   test('bulk actions answer per id', async () => {

@@ -24,7 +24,7 @@ export function canGrantRole(access: Access, role: RoleLike, organizationId?: st
 export function assertCanGrantRoles(access: Access, roles: RoleLike[], what: string, organizationId?: string): void {
   for (const role of roles) {
     if (!canGrantRole(access, role, organizationId)) {
-      throw new AppError('FORBIDDEN', {
+      throw new AppError('ESCALATION_DENIED', {
         detail: `You cannot grant ${what} "${role.name}": it carries permissions you do not hold`,
       });
     }
@@ -34,7 +34,7 @@ export function assertCanGrantRoles(access: Access, roles: RoleLike[], what: str
 export function assertCanGrantPermissions(access: Access, permissions: readonly Permission[], what: string): void {
   const missing = permissions.filter((p) => !access.global.has(p));
   if (missing.length > 0) {
-    throw new AppError('FORBIDDEN', {
+    throw new AppError('ESCALATION_DENIED', {
       detail: `You cannot grant ${what} permissions you do not hold: ${missing.join(', ')}`,
     });
   }

@@ -34,7 +34,7 @@ export async function assertOutranks(db: Db, caller: Access, targetId: string): 
   if (caller.isAdmin) return;
   const missing = notHeldBy(caller, await accessOf(db, targetId));
   if (missing.length > 0) {
-    throw new AppError('FORBIDDEN', {
+    throw new AppError('OUTRANKED', {
       detail: `This user holds permissions you do not hold (${missing.join(', ')}); only someone who does may change it`,
     });
   }

@@ -127,12 +127,12 @@ function ownerOf(caller: Caller): string {
 
 function assertGlobalManager(caller: Caller): void {
   if (scopeOf(caller.access, 'api-keys:manage') !== 'all') {
-    throw new AppError('FORBIDDEN', { detail: 'System keys need api-keys:manage over the whole directory' });
+    throw new AppError('ORGANIZATION_SCOPE', { detail: 'System keys need api-keys:manage over the whole directory' });
   }
 }
 
 function escalation(missing: readonly Permission[]): AppError {
-  return new AppError('FORBIDDEN', {
+  return new AppError('ESCALATION_DENIED', {
     detail: `A key cannot hold permissions its creator does not hold: ${missing.join(', ')}`,
     errors: missing.map((p) => ({ path: 'permissions', message: `${p} is not held by the caller` })),
   });

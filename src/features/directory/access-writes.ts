@@ -15,7 +15,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError, assertThat, fieldError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
-import { grantsAdmin } from '../access/last-admin.ts';
+import { grantsAdmin, lockAdmins } from '../access/last-admin.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { findGroupRows, groupIdsOfUser, rolesThroughGroups } from '../groups/groups.store.ts';
 import { findOrganizationRow, memberRoleIds } from '../organizations/organizations.store.ts';
@@ -45,6 +45,7 @@ export class AccessWrites {
 
   /** Sets the roles a user holds directly: adding or removing one needs holding its permissions. */
   async setRoles(trx: Db, caller: Caller, userId: string, roleIds: string[]): Promise<RoleRow[]> {
+    await lockAdmins(trx);
     const wanted = [...new Set(roleIds)];
     const rows = await knownRoles(trx, wanted, 'roleIds');
     const current = await directRoleIdsOf(trx, userId);
@@ -97,12 +98,13 @@ export class AccessWrites {
     userId: string,
     requireGroup: boolean,
   ): Promise<void> {
+    await lockAdmins(trx);
     const lost = await rolesThroughGroups(trx, [group.id]);
     assertMayGrant(caller, lost, 'through the group the role');
     const groups = await groupIdsOfUser(trx, userId);
     assertThat(groups.includes(group.id), 'NOT_FOUND', 'The user is not a member of this group');
     if (requireGroup && groups.length === 1) {
-      throw new AppError('CONFLICT', {
+      throw new AppError('GROUP_REQUIRED', {
         detail: 'Every user must belong to a group: this is the last group of this user',
       });
     }
@@ -148,7 +150,7 @@ export class AccessWrites {
     assertThat(current, 'NOT_FOUND', 'The user is not a member of this organization');
     assertMayGrant(caller, await findRoleRows(trx, current), 'in this organization the role', organizationId);
     if (caller.user?.id === userId && scopeOf(caller.access, 'organizations:write') !== 'all') {
-      throw new AppError('FORBIDDEN', {
+      throw new AppError('CANNOT_DELETE_SELF', {
         detail: 'A delegated administrator cannot remove itself from its organization',
       });
     }

@@ -9,7 +9,7 @@ import { AppError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantRoles, type RoleLike } from '../access/escalation.ts';
-import { assertAnAdminRemains } from '../access/last-admin.ts';
+import { assertAnAdminRemains, lockAdmins } from '../access/last-admin.ts';
 import { assertOutranks } from '../access/outrank.ts';
 import type { Permission } from '../access/permissions.ts';
 import { builtInRoleIds } from '../access/permissions.ts';
@@ -58,10 +58,14 @@ export async function assertStatusChange(
     throw new AppError('CANNOT_DELETE_SELF', { detail: 'You cannot disable your own account' });
   }
   if (before.status === 'invited' && status === 'active') {
-    throw new AppError('CONFLICT', { detail: 'An invited user becomes active by accepting its invitation' });
+    throw new AppError('USER_STATUS', { detail: 'An invited user becomes active by accepting its invitation' });
   }
-  if (targetIsAdmin && before.status === 'active' && (await countActiveAdmins(db, builtInRoleIds.admin)) <= 1) {
-    throw new AppError('CONFLICT', { detail: 'This would leave no active administrator' });
+  if (targetIsAdmin && before.status === 'active') {
+    // Counted under the admins lock (last-admin.ts), as every change that may take an administrator away is.
+    await lockAdmins(db);
+    if ((await countActiveAdmins(db, builtInRoleIds.admin)) <= 1) {
+      throw new AppError('LAST_ADMIN', { detail: 'This would leave no active administrator' });
+    }
   }
 }
 

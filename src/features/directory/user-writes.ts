@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../../db/dialect.ts';
 import { AppError } from '../../errors.ts';
 import { accessOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
+import { lockAdmins } from '../access/last-admin.ts';
 import { controllingPermissions } from '../access/outrank.ts';
 import type { Permission } from '../access/permissions.ts';
 import { type Actor, type EventInput, recordEvent } from '../events/events.service.ts';
@@ -74,6 +75,7 @@ export class UserWrites {
    * invitation, the last active administrator stays. The caller's other work (ending sessions) joins `trx`.
    */
   async setStatus(trx: Db, caller: Caller, user: Changeable, status: string, event: UserEvent): Promise<UserRow> {
+    if (status !== 'active') await lockAdmins(trx);
     const isAdmin = status !== 'active' && (await accessOf(trx, user.id)).isAdmin;
     await assertStatusChange(trx, caller, user, status, isAdmin);
     await store.updateUserRow(trx, user.id, { status, updated_at: iso(this.clock.now()) });
@@ -97,6 +99,7 @@ export class UserWrites {
     if (caller.user?.id === user.id) {
       throw new AppError('CANNOT_DELETE_SELF', { detail: 'You cannot delete your own account' });
     }
+    await lockAdmins(trx);
     const isAdmin = (await accessOf(trx, user.id)).isAdmin;
     await store.deleteUserRow(trx, user.id);
     if (isAdmin) await assertAdminsRemain(trx);

@@ -44,7 +44,8 @@ export class EmailService {
   /** The signed-in user asks for a new verification link for its current address. */
   async requestVerification(actor: Actor, user: UserRow): Promise<void> {
     if (!user.email) throw new AppError('CONFLICT', { detail: 'The account has no email address' });
-    if (user.email_verified === 1) throw new AppError('CONFLICT', { detail: 'The address is already verified' });
+    if (user.email_verified === 1)
+      throw new AppError('ALREADY_VERIFIED', { detail: 'The address is already verified' });
     const email = user.email;
     await this.db.transaction().execute(async (trx) => {
       await this.sendVerification(trx, user, email);

@@ -8,11 +8,12 @@ import { type Clock, iso } from '../../clock.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
+import { lockRule } from '../../db/locks.ts';
 import { AppError, assertThat, fieldError } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantRoles } from '../access/escalation.ts';
-import { assertAnAdminRemains, grantsAdmin } from '../access/last-admin.ts';
+import { assertAnAdminRemains, grantsAdmin, lockAdmins } from '../access/last-admin.ts';
 import type { AccessWrites } from '../directory/access-writes.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { findRoleRows, membersOfGroupTrees } from '../roles/roles.store.ts';
@@ -111,14 +112,23 @@ export class GroupsService {
     id: string,
     input: { name?: string | undefined; description?: string | null | undefined; parentId?: string | null | undefined },
   ): Promise<GroupDto> {
+    const moves = input.parentId !== undefined;
     return this.db.transaction().execute(async (trx) => {
+      // A move is checked against the tree as it is: two moves that together close a loop (A under B, B under A)
+      // must not both pass, so every move waits for the one before it. And a move away from a parent that grants
+      // Admin takes it from the members: the last-admin lock too, always in this order.
+      if (moves) {
+        await lockRule(trx, 'group-tree');
+        await lockAdmins(trx);
+      }
       const before = await store.findGroupRow(trx, id);
       assertThat(before, 'NOT_FOUND', 'Group not found');
+      const lost = moves ? await store.rolesThroughGroups(trx, [id]) : [];
       if (input.parentId) {
         if (!(await store.findGroupRow(trx, input.parentId))) throw fieldError('parentId', 'is not a group');
         // The new parent must not be the group itself or one of its descendants.
         if ((await store.ancestorIds(trx, input.parentId)).includes(id)) {
-          throw new AppError('CONFLICT', {
+          throw new AppError('GROUP_CYCLE', {
             detail: 'A group cannot be nested under itself or one of its sub-groups',
             errors: [{ path: 'parentId', message: 'would create a cycle' }],
           });
@@ -136,6 +146,7 @@ export class GroupsService {
         ...(input.parentId !== undefined ? { parent_id: input.parentId } : {}),
       };
       await store.updateGroupRow(trx, id, changes).catch(nameTaken);
+      if (grantsAdmin(lost)) await assertAnAdminRemains(trx);
       if (input.name !== undefined || input.parentId !== undefined) {
         await this.users.refreshSearchText(trx, await membersOfGroupTrees(trx, [id]));
       }
@@ -152,11 +163,14 @@ export class GroupsService {
   async delete(caller: Caller, id: string): Promise<void> {
     const { requireGroup, defaultGroupId } = await this.settings.get();
     if (requireGroup && defaultGroupId === id) {
-      throw new AppError('CONFLICT', {
+      throw new AppError('GROUP_REQUIRED', {
         detail: 'This group is the default group while every user must belong to a group',
       });
     }
     await this.db.transaction().execute(async (trx) => {
+      // Its sub-groups move up (a change of the tree) and its members may lose Admin: both locks, in order.
+      await lockRule(trx, 'group-tree');
+      await lockAdmins(trx);
       const row = await store.findGroupRow(trx, id);
       assertThat(row, 'NOT_FOUND', 'Group not found');
       const affected = await membersOfGroupTrees(trx, [id]);
@@ -181,6 +195,7 @@ export class GroupsService {
   async setRoles(caller: Caller, id: string, roleIds: string[]): Promise<GroupDto> {
     const wanted = [...new Set(roleIds)];
     return this.db.transaction().execute(async (trx) => {
+      await lockAdmins(trx);
       const row = await store.findGroupRow(trx, id);
       assertThat(row, 'NOT_FOUND', 'Group not found');
       const rows = await findRoleRows(trx, wanted);
@@ -223,6 +238,8 @@ export class GroupsService {
   async removeMember(caller: Caller, groupId: string, userId: string): Promise<void> {
     const { requireGroup } = await this.settings.get();
     await this.db.transaction().execute(async (trx) => {
+      // Before anything is read: a concurrent removal of the other last admin waits here (last-admin.ts).
+      await lockAdmins(trx);
       const group = await store.findGroupRow(trx, groupId);
       assertThat(group, 'NOT_FOUND', 'Group not found');
       await this.users.getRowFor(caller, userId, 'users:write', trx);
@@ -246,7 +263,7 @@ async function assertEveryoneKeepsAGroup(trx: Db, userIds: string[]): Promise<vo
   let left = 0;
   for (const userId of userIds) if ((await store.groupIdsOfUser(trx, userId)).length === 0) left += 1;
   if (left > 0) {
-    throw new AppError('CONFLICT', {
+    throw new AppError('GROUP_REQUIRED', {
       detail: `Every user must belong to a group: this is the only group of ${left} member(s); move them first`,
     });
   }
@@ -254,7 +271,7 @@ async function assertEveryoneKeepsAGroup(trx: Db, userIds: string[]): Promise<vo
 
 function nameTaken(error: unknown): never {
   if (isUniqueViolation(error, 'name_key')) {
-    throw new AppError('CONFLICT', {
+    throw new AppError('NAME_TAKEN', {
       detail: 'A group with this name exists',
       errors: [{ path: 'name', message: 'is already taken' }],
     });

@@ -48,7 +48,7 @@ export class ExportService {
   async *export(caller: Caller, format: 'csv' | 'json', onUsers?: (count: number) => void): AsyncGenerator<string> {
     for (const p of ['users:read', 'groups:read', 'roles:read', 'organizations:read'] as const) {
       if (scopeOf(caller.access, p) !== 'all')
-        throw new AppError('FORBIDDEN', { detail: `Export needs ${p} over the whole directory` });
+        throw new AppError('ORGANIZATION_SCOPE', { detail: `Export needs ${p} over the whole directory` });
     }
     if (format === 'csv') {
       yield csvLine(exportColumns);

@@ -210,6 +210,6 @@ function assertDirectoryWide(caller: Caller): void {
   const needed: Permission[] = ['users:write', 'groups:write', 'roles:write', 'organizations:write'];
   const missing = needed.filter((p) => scopeOf(caller.access, p) !== 'all');
   if (missing.length) {
-    throw new AppError('FORBIDDEN', { detail: `Import needs ${missing.join(', ')} over the whole directory` });
+    throw new AppError('ORGANIZATION_SCOPE', { detail: `Import needs ${missing.join(', ')} over the whole directory` });
   }
 }

@@ -171,7 +171,7 @@ export class InvitationsService {
   /** Revokes an open invitation; its placeholder user goes too unless another invitation still waits for it. */
   async revoke(caller: Caller, id: string): Promise<InvitationDto> {
     const row = await this.rowFor(caller, id);
-    if (row.accepted_at) throw new AppError('CONFLICT', { detail: 'The invitation was already accepted' });
+    if (row.accepted_at) throw new AppError('INVITATION_USED', { detail: 'The invitation was already accepted' });
     if (!row.revoked_at) {
       const now = iso(this.clock.now());
       await this.db.transaction().execute(async (trx) => {
@@ -196,8 +196,11 @@ export class InvitationsService {
   /** A new token and expiry for an open invitation; the previous link stops working. */
   async resend(caller: Caller, id: string): Promise<InvitationDto> {
     const row = await this.rowFor(caller, id);
-    if (row.accepted_at || row.revoked_at || !row.user_id) {
-      throw new AppError('CONFLICT', { detail: 'Only a pending or expired invitation can be sent again' });
+    if (row.accepted_at) {
+      throw new AppError('INVITATION_USED', { detail: 'Only a pending or expired invitation can be sent again' });
+    }
+    if (row.revoked_at || !row.user_id) {
+      throw new AppError('INVITATION_REVOKED', { detail: 'Only a pending or expired invitation can be sent again' });
     }
     const { invitationTtlHours } = await this.settings.get();
     const now = this.clock.now();
@@ -228,7 +231,7 @@ export class InvitationsService {
   private assertOrgInScope(caller: Caller, organizationId: string | null): void {
     const scope = scopeOf(caller.access, 'invitations:manage');
     if (scope !== 'all' && !(organizationId && scope.includes(organizationId))) {
-      throw new AppError('FORBIDDEN', { detail: 'You may invite only into an organization you manage' });
+      throw new AppError('ORGANIZATION_SCOPE', { detail: 'You may invite only into an organization you manage' });
     }
   }
 

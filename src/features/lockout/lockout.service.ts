@@ -35,6 +35,13 @@ export type Attempt = { succeeded(): Promise<void>; failed(): Promise<void> };
  * sign-in counter, so a stolen session cannot become a way to guess the password (ASVS 6.3.1).
  */
 export type PasswordThrottle = (userId: string, actor: Actor) => Promise<Attempt>;
+/**
+ * For fresh proofs and second-factor codes (mfa.service.ts prove, mfa.login.ts complete): each guess is reserved
+ * here before it is checked, like a sign-in. A password counts on the account's sign-in counter; a TOTP, SMS or
+ * recovery code on the account's second-factor counter, which a right password does not reset (else each
+ * sign-in would buy a fresh round of code guesses).
+ */
+export type ProofThrottle = (userId: string, actor: Actor, secret: 'password' | 'code') => Promise<Attempt>;
 export type LockState = { locked: boolean; lockedUntil: string | null; failures: number; lockLevel: number };
 
 export class LockoutService {
@@ -186,6 +193,11 @@ export class LockoutService {
 /** The counter of an existing account; an unknown login name counts under its own key (login:<key>). */
 export function accountKey(userId: string): string {
   return `user:${userId}`;
+}
+
+/** The counter of an account's second-factor codes. */
+export function secondFactorKey(userId: string): string {
+  return `mfa:${userId}`;
 }
 
 export function unknownLoginKey(loginKey: string): string {

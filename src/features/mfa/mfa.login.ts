@@ -13,6 +13,7 @@ import { accessOf } from '../access/access.service.ts';
 import type { SecondFactorPending } from '../auth/auth.service.ts';
 import type { LoginResult, SignInSessions } from '../auth/sign-in-session.ts';
 import { type Actor, recordEvent } from '../events/events.service.ts';
+import type { ProofThrottle } from '../lockout/lockout.service.ts';
 import type { Client } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { findUserById } from '../users/users.store.ts';
@@ -46,6 +47,7 @@ export class MfaLoginService {
     private readonly sms: SmsService,
     private readonly signIns: SignInSessions,
     private readonly mfa: MfaService,
+    private readonly throttle: ProofThrottle,
   ) {}
 
   /** Runs after a correct password: null lets the session be issued, otherwise the pending answer. */
@@ -134,13 +136,19 @@ export class MfaLoginService {
     return { sentTo: maskPhone(user.phone), expiresAt };
   }
 
-  /** Completes a sign-in with a TOTP, SMS or recovery code; each try is spent before the code is checked. */
+  /**
+   * Completes a sign-in with a TOTP, SMS or recovery code. Each try is spent before the code is checked: on the
+   * mfaToken (5 in all) and on the account's second-factor lockout counter, which a new mfaToken does not reset,
+   * so parallel guesses over many mfaTokens check no more codes than the lockout threshold.
+   */
   async complete(mfaToken: string, method: MfaMethod, code: string, client: Client): Promise<LoginResult> {
     const pending = await this.live(mfaToken, 'login');
     const now = iso(this.clock.now());
     const user = await findUserById(this.db, pending.user_id);
+    const attempt = await this.throttle(pending.user_id, actorOf(user, client), 'code');
     const tried = await spendPendingTry(this.db, pending.id, now, mfaMaxTries);
     const right = tried && user?.status === 'active' && (await this.redeem(pending, method, code, now));
+    await (right ? attempt.succeeded() : attempt.failed());
     if (!user || !right) {
       await recordEvent(this.db, this.clock, actorOf(user, client), {
         action: 'auth.mfa',

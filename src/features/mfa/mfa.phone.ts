@@ -34,7 +34,8 @@ export class PhoneVerification {
   async send(actor: Actor, user: UserRow): Promise<{ sentTo: string; expiresAt: string }> {
     const phone = user.phone;
     if (!phone) throw new AppError('VALIDATION_FAILED', { errors: [{ path: 'phone', message: 'is not set' }] });
-    if (user.phone_verified === 1) throw new AppError('CONFLICT', { detail: 'The phone number is already verified' });
+    if (user.phone_verified === 1)
+      throw new AppError('ALREADY_VERIFIED', { detail: 'The phone number is already verified' });
     const code = newNumericCode();
     await this.sms.send(phone, `Your Gatehouse verification code is ${code}. It expires in ${codeTtlMinutes} minutes.`);
     const now = this.clock.now();

@@ -14,13 +14,13 @@ import { AppError } from '../../errors.ts';
 import { lazyRequire } from '../../lazy-require.ts';
 import type { Caller } from '../access/caller.ts';
 import { type Actor, recordEvent } from '../events/events.service.ts';
+import type { ProofThrottle } from '../lockout/lockout.service.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { type Factors, maskPhone } from './mfa.factors.ts';
 import {
   type AuthenticatorRow,
   confirmAuthenticator,
-  countFailedProofs,
   countUnusedRecoveryCodes,
   deleteAuthenticator,
   deleteUnconfirmed,
@@ -44,8 +44,6 @@ export type AuthenticatorDto = {
 /** An unconfirmed TOTP enrolment is abandoned after this long. */
 const enrolmentTtlMs = 15 * 60_000;
 export const totpIssuer = 'Gatehouse';
-const proofMaxFailures = 5;
-const proofWindowMs = 15 * 60_000;
 
 export function authenticatorDto(a: AuthenticatorRow): AuthenticatorDto {
   return { id: a.id, type: a.type, label: a.label, createdAt: a.created_at, lastUsedAt: a.last_used_at };
@@ -63,6 +61,8 @@ export class MfaService {
     private readonly users: UsersService,
     /** Mails the owner after any change of its factors (ASVS 6.3.7). */
     private readonly notifier: FactorChangeNotifier,
+    /** The lockout counters each fresh proof is reserved on before it is checked. */
+    private readonly throttle: ProofThrottle,
   ) {}
 
   private async tellOwner(trx: Db, userId: string, change: string): Promise<void> {
@@ -72,14 +72,14 @@ export class MfaService {
   /** Fresh proof of the account holder (ASVS 7.5.1): the password, or a TOTP or recovery code (spent). */
   async prove(self: Self, proof: Proof): Promise<void> {
     const { user } = self;
-    // A stolen session must not become a password oracle: a few wrong proofs, then a pause.
-    const now = this.clock.now();
-    const since = iso(new Date(now.getTime() - proofWindowMs));
-    if ((await countFailedProofs(this.db, user.id, since)) >= proofMaxFailures) {
-      throw new AppError('RATE_LIMITED', { retryAfter: proofWindowMs / 1000 });
-    }
+    // A stolen session must not become a password or code oracle: each guess is reserved on the lockout counters
+    // BEFORE it is checked, so parallel wrong proofs check no more than the threshold and then meet the lock.
+    // (Counting failures after the check let 50 parallel guesses all pass the count.)
+    const byPassword = Boolean(proof.currentPassword && user.password_hash);
+    const attempt =
+      byPassword || proof.mfaCode ? await this.throttle(user.id, self.actor, byPassword ? 'password' : 'code') : null;
     let ok = false;
-    if (proof.currentPassword && user.password_hash) {
+    if (byPassword && user.password_hash && proof.currentPassword) {
       ok = (await verifyPassword(user.password_hash, proof.currentPassword)).ok;
     } else if (proof.mfaCode) {
       const code = proof.mfaCode;
@@ -87,6 +87,7 @@ export class MfaService {
         ? (await this.factors.verifyTotp(user.id, code)) !== null
         : await this.factors.verifyRecovery(user.id, code);
     }
+    await (ok ? attempt?.succeeded() : attempt?.failed());
     if (ok) return;
     await recordEvent(this.db, this.clock, self.actor, {
       action: 'mfa.reauthenticate',
@@ -171,7 +172,7 @@ export class MfaService {
   async regenerateRecoveryCodes(self: Self, proof: Proof, endOtherSessions = false) {
     await this.prove(self, proof);
     if (!(await this.factors.confirmed(self.user.id)).length) {
-      throw new AppError('CONFLICT', { detail: 'Recovery codes need a second factor first' });
+      throw new AppError('MFA_NOT_ENROLLED', { detail: 'Recovery codes need a second factor first' });
     }
     return this.db.transaction().execute(async (trx) => {
       const recoveryCodes = await this.factors.issueRecoveryCodes(trx, self.user.id);

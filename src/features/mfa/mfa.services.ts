@@ -8,6 +8,7 @@ import type { MailService } from '../../mail/mail.service.ts';
 import { SmsService } from '../../sms/sms.service.ts';
 import type { SignInSessions } from '../auth/sign-in-session.ts';
 import type { UserWrites } from '../directory/user-writes.ts';
+import type { ProofThrottle } from '../lockout/lockout.service.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UsersService } from '../users/users.service.ts';
@@ -26,6 +27,7 @@ export function createMfaServices(
     signIns: SignInSessions;
     mail: MailService;
     userWrites: UserWrites;
+    proofThrottle: ProofThrottle;
   },
 ) {
   const { db, clock, config } = deps;
@@ -42,8 +44,18 @@ export function createMfaServices(
         at: iso(clock.now()),
       });
   };
-  const mfa = new MfaService(db, clock, factors, s.sessions, s.users, tellOwner);
+  const mfa = new MfaService(db, clock, factors, s.sessions, s.users, tellOwner, s.proofThrottle);
   const phoneVerification = new PhoneVerification(db, clock, factors, sms, s.userWrites);
-  const mfaLogin = new MfaLoginService(db, clock, factors, s.settings, phoneVerification, sms, s.signIns, mfa);
+  const mfaLogin = new MfaLoginService(
+    db,
+    clock,
+    factors,
+    s.settings,
+    phoneVerification,
+    sms,
+    s.signIns,
+    mfa,
+    s.proofThrottle,
+  );
   return { sms, mfa, phoneVerification, mfaLogin };
 }

@@ -230,16 +230,3 @@ export function spendCodeTry(db: Db, id: string, now: string, maxTries: number):
 export function consumeCode(db: Db, id: string, at: string): Promise<boolean> {
   return consume(db, 'mfa_codes', id, at);
 }
-
-/** Failed fresh proofs of a user since `since`, read from the audit trail that records each one. */
-export async function countFailedProofs(db: Db, userId: string, since: string): Promise<number> {
-  const r = await db
-    .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('action', '=', 'mfa.reauthenticate')
-    .where('outcome', '=', 'failure')
-    .where('target_id', '=', userId)
-    .where('at', '>=', since)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}

@@ -95,7 +95,7 @@ export class OrganizationsService {
 
   async create(caller: Caller, input: { name: string; slug?: string | undefined }): Promise<OrganizationDto> {
     if (scopeOf(caller.access, 'organizations:write') !== 'all')
-      throw new AppError('FORBIDDEN', { detail: 'Only a global administrator creates organizations' });
+      throw new AppError('ORGANIZATION_SCOPE', { detail: 'Only a global administrator creates organizations' });
     const now = this.clock.now();
     const row: OrgRow = {
       id: newId(now),
@@ -138,7 +138,7 @@ export class OrganizationsService {
 
   async delete(caller: Caller, id: string): Promise<void> {
     if (scopeOf(caller.access, 'organizations:write') !== 'all')
-      throw new AppError('FORBIDDEN', { detail: 'Only a global administrator deletes organizations' });
+      throw new AppError('ORGANIZATION_SCOPE', { detail: 'Only a global administrator deletes organizations' });
     await this.db.transaction().execute(async (trx) => {
       const row = await this.rowFor(trx, caller, id, 'organizations:write');
       const members = await store.memberUserIds(trx, id);
@@ -176,7 +176,7 @@ export class OrganizationsService {
 
 function slugTaken(error: unknown): never {
   if (isUniqueViolation(error, 'slug')) {
-    throw new AppError('CONFLICT', {
+    throw new AppError('NAME_TAKEN', {
       detail: 'An organization with this slug exists',
       errors: [{ path: 'slug', message: 'is already taken' }],
     });

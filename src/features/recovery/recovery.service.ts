@@ -73,7 +73,8 @@ export class RecoveryService {
   /** The admin's link to copy (`send: false`) or to mail to the user (`send: true`). */
   async adminLink(caller: Caller, userId: string, send: boolean): Promise<{ url: string; expiresAt: string }> {
     const user = await this.users.getRowFor(caller, userId, 'users:write');
-    if (user.status !== 'active') throw new AppError('CONFLICT', { detail: 'Only an active account can be recovered' });
+    if (user.status !== 'active')
+      throw new AppError('USER_STATUS', { detail: 'Only an active account can be recovered' });
     if (send && !user.email) throw fieldError('send', 'the user has no email address to send the link to');
     return this.issue(user, caller.actor, send, 'admin');
   }

@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../../db/dialect.ts';
 import { AppError, assertThat, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
 import { assertCanGrantPermissions, assertCanGrantRoles } from '../access/escalation.ts';
+import { lockAdmins } from '../access/last-admin.ts';
 import { builtInRoleIds, permissions as catalogue, type Permission } from '../access/permissions.ts';
 import type { AccessWrites } from '../directory/access-writes.ts';
 import { recordEvent } from '../events/events.service.ts';
@@ -84,7 +85,7 @@ export class RolesService {
       const before = await store.findRoleRow(trx, id);
       assertThat(before, 'NOT_FOUND', 'Role not found');
       if (before.built_in === 1 && (input.name !== undefined || input.permissions !== undefined)) {
-        throw new AppError('FORBIDDEN', {
+        throw new AppError('ROLE_BUILT_IN', {
           detail: 'Built-in roles cannot be renamed or have their permissions changed',
         });
       }
@@ -113,7 +114,7 @@ export class RolesService {
     await this.db.transaction().execute(async (trx) => {
       const row = await store.findRoleRow(trx, id);
       assertThat(row, 'NOT_FOUND', 'Role not found');
-      if (row.built_in === 1) throw new AppError('FORBIDDEN', { detail: 'Built-in roles cannot be deleted' });
+      if (row.built_in === 1) throw new AppError('ROLE_BUILT_IN', { detail: 'Built-in roles cannot be deleted' });
       assertCanGrantRoles(caller.access, [row], 'the role');
       const holders = await store.usersSearchableByRole(trx, id);
       await store.deleteRoleRow(trx, id);
@@ -129,6 +130,8 @@ export class RolesService {
   /** Sets the roles a user holds directly. Adding or removing a role needs the caller to hold its permissions. */
   async setUserRoles(caller: Caller, userId: string, roleIds: string[]): Promise<RoleDto[]> {
     return this.db.transaction().execute(async (trx) => {
+      // Before anything is read: a concurrent demotion of the other last admin waits here (last-admin.ts).
+      await lockAdmins(trx);
       await this.users.getRowFor(caller, userId, 'users:write', trx);
       return (await this.access.setRoles(trx, caller, userId, roleIds)).map(toRoleDto);
     });
@@ -137,7 +140,7 @@ export class RolesService {
 
 function nameTaken(error: unknown): never {
   if (isUniqueViolation(error, 'name_key')) {
-    throw new AppError('CONFLICT', {
+    throw new AppError('NAME_TAKEN', {
       detail: 'A role with this name exists',
       errors: [{ path: 'name', message: 'is already taken' }],
     });

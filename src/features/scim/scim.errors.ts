@@ -47,13 +47,14 @@ const byCode: Partial<Record<ErrorCode, ScimType>> = {
   INVALID_BODY: 'invalidSyntax',
   USERNAME_TAKEN: 'uniqueness',
   EMAIL_TAKEN: 'uniqueness',
+  NAME_TAKEN: 'uniqueness',
 };
 
 function fromAppError(error: AppError): ScimError {
   const fields = error.errors?.map((e) => `${e.path}: ${e.message}`).join('; ');
   const detail = fields ? `${error.message} (${fields})` : error.message;
-  // A taken group name is the only CONFLICT with a name field; other conflicts are state conflicts (no scimType).
-  const scimType = byCode[error.code] ?? (error.code === 'CONFLICT' && error.errors?.length ? 'uniqueness' : undefined);
+  // Other conflicts are state conflicts (no scimType).
+  const scimType = byCode[error.code];
   return new ScimError(error.status, scimType, detail);
 }
 

@@ -8,6 +8,7 @@ import { type Clock, iso } from '../../clock.ts';
 import type { Db, Dialect } from '../../db/database.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
+import { lockAdmins } from '../access/last-admin.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { UserLifecycleService } from '../users/users.lifecycle.ts';
 import { createUserSchema, updateUserSchema } from '../users/users.schema.ts';
@@ -131,10 +132,14 @@ export class ScimUsersService {
       ...(input.password ? { password: input.password } : {}),
     });
     // One change, one transaction: the fields, the status and the externalId commit together or not at all.
+    const disabling = !input.active && status === 'active';
     await this.db.transaction().execute(async (trx) => {
+      // Taken first, as lifecycle.disable would take it after this transaction already wrote the user's row: a
+      // concurrent disable holding the lock and waiting for that row would deadlock with it.
+      if (disabling) await lockAdmins(trx);
       await this.users.update(caller, id, update, trx);
       if (input.active && status === 'disabled') await this.lifecycle.enable(caller, id, trx);
-      if (!input.active && status === 'active') await this.lifecycle.disable(caller, id, trx);
+      if (disabling) await this.lifecycle.disable(caller, id, trx);
       await store.setExternalId(trx, 'User', id, input.externalId, iso(this.clock.now()));
     });
   }

@@ -29,7 +29,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async (request) => {
       // Whole-directory figures: an organization-scoped admin would learn about other organizations.
       if (!callerOf(request).access.global.has('users:read'))
-        throw new AppError('FORBIDDEN', { detail: 'Statistics cover the whole directory' });
+        throw new AppError('ORGANIZATION_SCOPE', { detail: 'Statistics cover the whole directory' });
       const now = services.clock.now();
       const from = new Date(now.getTime() - 29 * 86_400_000);
       const [byStatus, mfa, sessions, perDay] = await Promise.all([

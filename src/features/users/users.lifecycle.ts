@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
 import { AppError, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
+import { lockAdmins } from '../access/last-admin.ts';
 import type { UserWrites } from '../directory/user-writes.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
@@ -39,6 +40,8 @@ export class UserLifecycleService {
   /** `db` may be the caller's transaction, which the change then joins. */
   private async setStatus(caller: Caller, id: string, status: string, action: string, db: Db): Promise<UserDto> {
     return inTransaction(db, async (trx) => {
+      // Before the user is read: a concurrent removal of the other last admin waits here (last-admin.ts).
+      if (status !== 'active') await lockAdmins(trx);
       const before = await this.writes.loadFor(trx, caller, id, 'users:write');
       const ended = status === 'disabled' ? await this.sessions.revokeAllOf(id, { db: trx }) : 0;
       const after = await this.writes.setStatus(trx, caller, before, status, {
@@ -52,6 +55,7 @@ export class UserLifecycleService {
   /** Deletes a user and, by cascade, its sessions, keys and memberships. An admin never deletes itself. */
   async delete(caller: Caller, id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await lockAdmins(trx);
       const row = await this.writes.loadFor(trx, caller, id, 'users:delete');
       await this.writes.delete(trx, caller, row, {
         action: 'user.delete',

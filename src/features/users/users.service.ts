@@ -147,7 +147,7 @@ export class UsersService {
     const scope = scopeOf(caller.access, 'users:write');
     // A delegated administrator creates users only inside one of its organizations.
     if (scope !== 'all' && (!input.organizationId || !scope.includes(input.organizationId))) {
-      throw new AppError('FORBIDDEN', {
+      throw new AppError('ORGANIZATION_SCOPE', {
         detail: 'Give the organizationId of an organization you administer',
         errors: [{ path: 'organizationId', message: 'must be an organization you administer' }],
       });
