@@ -14,12 +14,13 @@ import type { Caller } from '../access/caller.ts';
 import type { RoleLike } from '../access/escalation.ts';
 import { assertAdminsRemain, assertMayGrant, assertStatusChange } from '../directory/directory.rules.ts';
 import type { ImportBatchWrites } from '../directory/import-batch-writes.ts';
+import { keepVerifiedFlags, newUserRow, userColumns } from '../directory/user-row.ts';
 import type { Changeable } from '../directory/user-writes.ts';
 import { type EventInput, eventRow, recordEvent } from '../events/events.service.ts';
 import type { Settings } from '../settings/settings.schema.ts';
 import { buildSearchText } from '../users/users.search.ts';
 import { diffAudited } from '../users/users.service.ts';
-import { blankToNull, checkUsername, loginKey, normalizePhone } from '../users/users.validation.ts';
+import { checkUsername, loginKey, normalizePhone } from '../users/users.validation.ts';
 import { type ImportRow, importRowSchema } from './bulk-import.schema.ts';
 import { findUsersByLoginKeys, insertEvents, insertGroup, type NameIndex } from './bulk-import.store.ts';
 
@@ -226,7 +227,7 @@ function planNewUser(
   m: Memberships,
   now: string,
 ): { outcome: RowOutcome; userId: string } {
-  const before = newUserRow(ctx, row, now);
+  const before = newRowFor(ctx, row, now);
   const after: UserRow = { ...before, ...fieldsOf(row, before) };
   after.search_text = plannedSearchText(ctx.names, after, m);
   state.newUsers.push(after);
@@ -360,28 +361,18 @@ function searchTextOf(row: UsersTable): string {
 
 /** The columns a row sets: only those present in the file (absent columns leave the user alone). */
 function fieldsOf(row: ImportRow, before: UsersTable): Partial<UsersTable> {
-  const f: Partial<UsersTable> = { username: row.username, username_key: loginKey(row.username) };
-  if (row.email !== undefined) {
-    f.email = row.email;
-    f.email_key = row.email ? loginKey(row.email) : null;
-    if (f.email_key !== before.email_key) f.email_verified = 0;
-  }
-  if (row.phone !== undefined && row.phone !== before.phone) Object.assign(f, { phone: row.phone, phone_verified: 0 });
-  if (row.displayName !== undefined) f.display_name = blankToNull(row.displayName) ?? null;
-  if (row.department !== undefined) f.department = row.department;
-  if (row.description !== undefined) f.description = row.description;
-  if (row.comments !== undefined) f.comments = row.comments;
-  if (row.attributes !== undefined) {
-    const json = JSON.stringify(row.attributes);
-    // Same content in another key order is no change.
-    if (JSON.stringify(sortKeys(JSON.parse(before.attributes))) !== JSON.stringify(sortKeys(row.attributes)))
-      f.attributes = json;
-  }
-  if (row.path !== undefined) f.path = row.path;
-  if (row.type !== undefined) f.type = row.type;
-  if (row.status !== undefined) f.status = row.status;
-  if (row.passwordHash) f.password_hash = row.passwordHash;
+  const { status, passwordHash, attributes, ...fields } = row;
+  const f: Partial<UsersTable> = keepVerifiedFlags(before, userColumns(fields));
+  // Same content in another key order is no change.
+  if (attributes !== undefined && sortedJson(JSON.parse(before.attributes)) !== sortedJson(attributes))
+    f.attributes = JSON.stringify(attributes);
+  if (status !== undefined) f.status = status;
+  if (passwordHash) f.password_hash = passwordHash;
   return f;
+}
+
+function sortedJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
 }
 
 function sortKeys(value: unknown): unknown {
@@ -389,32 +380,8 @@ function sortKeys(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function newUserRow(ctx: RowContext, row: ImportRow, now: string): UserRow {
-  return {
-    id: newId(ctx.clock.now()),
-    username: row.username,
-    username_key: loginKey(row.username),
-    display_name: null,
-    email: null,
-    email_key: null,
-    email_verified: 0,
-    phone: null,
-    phone_verified: 0,
-    department: null,
-    description: null,
-    comments: null,
-    attributes: '{}',
-    path: 'users',
-    type: 'internal',
-    status: 'active',
-    must_change_password: 0,
-    password_hash: null,
-    mfa_enabled: 0,
-    search_text: '',
-    created_at: now,
-    updated_at: now,
-    last_login_at: null,
-  };
+function newRowFor(ctx: RowContext, row: ImportRow, now: string): UserRow {
+  return newUserRow(newId(ctx.clock.now()), now, row.username, {});
 }
 
 /** A group a row names, created (with its audit event) when missing. */

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callerOf } from '../../http/caller.ts';
 import type { Services } from '../../services.ts';
+import { selfOf } from './mfa.http.ts';
 import {
   authenticatorListSchema,
   codeSchema,
@@ -10,7 +11,6 @@ import {
   overviewSchema,
   proofSchema,
   recoveryCodesSchema,
-  selfOf,
   totpEnrolmentSchema,
 } from './mfa.schema.ts';
 

@@ -1,10 +1,6 @@
 /** Request and response shapes of the MFA routes. No response carries a stored secret or a hash. */
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../errors.ts';
-import { requireUser } from '../../http/auth-context.ts';
 import { userSchema } from '../users/users.schema.ts';
-import type { Self } from './mfa.service.ts';
 
 /** Fresh proof for factor changes (ASVS 7.5.1) and the choice to end the other sessions (ASVS 7.4.3). */
 export const proofSchema = z.strictObject({
@@ -48,15 +44,3 @@ export const sessionAnswerSchema = z.object({ token: z.string(), expiresAt: z.st
 export const mfaMethodSchema = z.enum(['totp', 'sms', 'recovery']);
 export const mfaTokenSchema = z.string().min(1).max(200);
 export const codeSchema = z.string().trim().min(1).max(64);
-
-/**
- * The signed-in user managing its own factors, through a session only: a personal API key must not be able
- * to add or remove the second factor of its owner.
- */
-export function selfOf(request: FastifyRequest): Self {
-  const auth = request.auth;
-  if (!auth || auth.apiKeyId || !auth.sessionId) {
-    throw new AppError('FORBIDDEN', { detail: 'Second factors are managed from a signed-in session' });
-  }
-  return { actor: auth.actor, user: requireUser(auth), sessionId: auth.sessionId };
-}

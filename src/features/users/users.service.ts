@@ -8,22 +8,22 @@ import { hashPassword } from '../../crypto/passwords.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { Db, Dialect, UserRow, UsersTable } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
-import { AppError, assertThat } from '../../errors.ts';
+import { AppError } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { AccessWrites } from '../directory/access-writes.ts';
-import type { Changeable, UserChanges, UserWrites } from '../directory/user-writes.ts';
+import { keepVerifiedFlags, newUserRow, userColumns } from '../directory/user-row.ts';
+import type { Changeable, UserWrites } from '../directory/user-writes.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import { groupsGrantingRole } from '../roles/roles.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import { fewUserIds } from './users.candidates.store.ts';
 import { toUserDto } from './users.dto.ts';
 import type { CreateUserInput, ListUsersQuery, UpdateUserInput, UserDto } from './users.schema.ts';
-import { buildSearchText } from './users.search.ts';
 import * as store from './users.store.ts';
-import { blankToNull, checkUsername, loginKey, normalizePhone } from './users.validation.ts';
+import { checkUsername } from './users.validation.ts';
 
 const sortColumns = {
   createdAt: 'created_at',
@@ -163,32 +163,11 @@ export class UsersService {
       assertPasswordAcceptable(input.password, settings, { username: input.username, email: input.email });
     }
     const now = iso(this.clock.now());
-    const row: UsersTable = {
-      id: newId(this.clock.now()),
-      username: input.username,
-      username_key: loginKey(input.username),
-      display_name: blankToNull(input.displayName) ?? null,
-      email: input.email ?? null,
-      email_key: input.email ? loginKey(input.email) : null,
-      email_verified: 0,
-      phone: normalizePhone(input.phone) ?? null,
-      phone_verified: 0,
-      department: blankToNull(input.department) ?? null,
-      description: blankToNull(input.description) ?? null,
-      comments: blankToNull(input.comments) ?? null,
-      attributes: JSON.stringify(input.attributes ?? {}),
-      path: input.path ?? 'users',
-      type: input.type ?? 'internal',
+    const row = newUserRow(newId(this.clock.now()), now, input.username, {
+      ...userColumns(input),
       status: options.status ?? input.status ?? 'active',
-      must_change_password: input.mustChangePassword ? 1 : 0,
       password_hash: input.password ? await hashPassword(input.password) : null,
-      mfa_enabled: 0,
-      search_text: '',
-      created_at: now,
-      updated_at: now,
-      last_login_at: null,
-    };
-    row.search_text = buildSearchText([row.username, row.display_name, row.email, row.department]);
+    });
     const write = async (trx: Db) => {
       await this.writes.create(trx, caller.actor, row, {
         action: 'user.create',
@@ -207,26 +186,11 @@ export class UsersService {
 
   /** `db` may be the caller's transaction (a SCIM PUT), which the update then joins. */
   async update(caller: Caller, id: string, input: UpdateUserInput, db: Db = this.db): Promise<UserDto> {
-    const settings = await this.settings.get();
+    // Read through `db`: inside the caller's transaction the root handle would wait for it on SQLite (a hang
+    // whenever the settings cache had just expired).
+    const settings = await this.settings.get(db);
     if (input.username !== undefined) checkUsername(input.username, settings);
-    const changes: UserChanges = {};
-    if (input.username !== undefined)
-      Object.assign(changes, { username: input.username, username_key: loginKey(input.username) });
-    if (input.email !== undefined)
-      Object.assign(changes, {
-        email: input.email,
-        email_key: input.email ? loginKey(input.email) : null,
-        email_verified: 0,
-      });
-    if (input.phone !== undefined) Object.assign(changes, { phone: normalizePhone(input.phone), phone_verified: 0 });
-    if (input.displayName !== undefined) changes.display_name = blankToNull(input.displayName) ?? null;
-    if (input.department !== undefined) changes.department = blankToNull(input.department) ?? null;
-    if (input.description !== undefined) changes.description = blankToNull(input.description) ?? null;
-    if (input.comments !== undefined) changes.comments = blankToNull(input.comments) ?? null;
-    if (input.attributes !== undefined) changes.attributes = JSON.stringify(input.attributes);
-    if (input.path !== undefined) changes.path = input.path;
-    if (input.type !== undefined) changes.type = input.type;
-    if (input.mustChangePassword !== undefined) changes.must_change_password = input.mustChangePassword ? 1 : 0;
+    const changes = userColumns(input);
     return inTransaction(db, async (trx) => {
       const before = await this.getRowFor(caller, id, 'users:write', trx);
       // A blank or absent password keeps the current one.
@@ -238,8 +202,7 @@ export class UsersService {
         changes.password_hash = await hashPassword(input.password);
       }
       // Unchanged email or phone keeps its verified flag.
-      if (changes.email_key !== undefined && changes.email_key === before.email_key) delete changes.email_verified;
-      if (changes.phone !== undefined && changes.phone === before.phone) delete changes.phone_verified;
+      keepVerifiedFlags(before, changes);
       const after = { ...before, ...changes };
       await this.writes.change(trx, caller.actor, before, changes, {
         action: 'user.update',
