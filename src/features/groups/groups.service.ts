@@ -9,6 +9,7 @@ import { newId } from '../../crypto/tokens.ts';
 import type { Db } from '../../db/database.ts';
 import { isUniqueViolation } from '../../db/dialect.ts';
 import { lockRule } from '../../db/locks.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { AppError, assertThat, fieldError } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import type { Caller } from '../access/caller.ts';
@@ -111,9 +112,11 @@ export class GroupsService {
     caller: Caller,
     id: string,
     input: { name?: string | undefined; description?: string | null | undefined; parentId?: string | null | undefined },
+    db: Db = this.db,
   ): Promise<GroupDto> {
     const moves = input.parentId !== undefined;
-    return this.db.transaction().execute(async (trx) => {
+    // `db` may be the caller's transaction (a SCIM PUT), which the change then joins.
+    return inTransaction(db, async (trx) => {
       // A move is checked against the tree as it is: two moves that together close a loop (A under B, B under A)
       // must not both pass, so every move waits for the one before it. And a move away from a parent that grants
       // Admin takes it from the members: the last-admin lock too, always in this order.
@@ -221,8 +224,12 @@ export class GroupsService {
     });
   }
 
-  /** Adds a user to groups inside a transaction (SCIM, the members route): the write path's grant. */
+  /**
+   * Adds a user to groups inside the caller's transaction (SCIM): a user the caller may change (scope, outrank),
+   * then the write path's grant.
+   */
   async addMembers(trx: Db, caller: Caller, userId: string, groupIds: string[], field = 'groupIds'): Promise<void> {
+    await this.users.getRowFor(caller, userId, 'users:write', trx);
     await this.access.addToGroups(trx, caller, userId, groupIds, field);
   }
 
@@ -235,9 +242,9 @@ export class GroupsService {
   }
 
   /** Removes a member; with requireGroup on, a user's last group cannot be taken away (409). */
-  async removeMember(caller: Caller, groupId: string, userId: string): Promise<void> {
-    const { requireGroup } = await this.settings.get();
-    await this.db.transaction().execute(async (trx) => {
+  async removeMember(caller: Caller, groupId: string, userId: string, db: Db = this.db): Promise<void> {
+    const { requireGroup } = await this.settings.get(db);
+    await inTransaction(db, async (trx) => {
       // Before anything is read: a concurrent removal of the other last admin waits here (last-admin.ts).
       await lockAdmins(trx);
       const group = await store.findGroupRow(trx, groupId);

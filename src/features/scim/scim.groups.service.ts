@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { assertThat } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
+import { lockAdmins } from '../access/last-admin.ts';
 import { createGroupSchema } from '../groups/groups.schema.ts';
 import type { GroupsService } from '../groups/groups.service.ts';
 import { groupAttrs, groupSchemaUrn, groupSchemaUrns, groupSortRefs } from './scim.attributes.ts';
@@ -126,9 +127,17 @@ export class ScimGroupsService {
     this.assertGlobal(caller);
     const input = fromScimGroup(body);
     const current = await this.get(id);
-    if (current.displayName !== input.displayName) await this.groups.update(caller, id, { name: input.displayName });
-    if (input.memberIds) await this.setMembers(caller, id, input.memberIds);
-    await store.setExternalId(this.db, 'Group', id, input.externalId, iso(this.clock.now()));
+    // One change, one transaction: a refused member leaves the name, the other members and the externalId as
+    // they were.
+    await this.db.transaction().execute(async (trx) => {
+      // A member removed may lose Admin: the admins lock comes first, as in every such change (last-admin.ts).
+      if (input.memberIds) await lockAdmins(trx);
+      if (current.displayName !== input.displayName) {
+        await this.groups.update(caller, id, { name: input.displayName }, trx);
+      }
+      if (input.memberIds) await this.setMembers(trx, caller, id, input.memberIds);
+      await store.setExternalId(trx, 'Group', id, input.externalId, iso(this.clock.now()));
+    });
     return this.get(id);
   }
 
@@ -145,20 +154,19 @@ export class ScimGroupsService {
     await store.deleteResource(this.db, 'Group', id);
   }
 
-  private async setMembers(caller: Caller, id: string, wanted: string[]): Promise<void> {
-    await this.assertUsers(wanted);
-    const current = ((await store.membersOf(this.db, [id])).get(id) ?? []).map((m) => m.value);
-    const added = wanted.filter((u) => !current.includes(u));
-    if (added.length) {
-      await this.db.transaction().execute(async (trx) => {
-        for (const userId of added) await this.groups.addMembers(trx, caller, userId, [id], 'members');
-      });
+  private async setMembers(trx: Db, caller: Caller, id: string, wanted: string[]): Promise<void> {
+    await this.assertUsers(wanted, trx);
+    const current = ((await store.membersOf(trx, [id])).get(id) ?? []).map((m) => m.value);
+    for (const userId of wanted.filter((u) => !current.includes(u))) {
+      await this.groups.addMembers(trx, caller, userId, [id], 'members');
     }
-    for (const userId of current.filter((u) => !wanted.includes(u))) await this.groups.removeMember(caller, id, userId);
+    for (const userId of current.filter((u) => !wanted.includes(u))) {
+      await this.groups.removeMember(caller, id, userId, trx);
+    }
   }
 
-  private async assertUsers(ids: string[]): Promise<void> {
-    const found = await store.existingUserIds(this.db, ids);
+  private async assertUsers(ids: string[], db: Db = this.db): Promise<void> {
+    const found = await store.existingUserIds(db, ids);
     const missing = ids.find((u) => !found.has(u));
     if (missing) throw invalidValue(`members: ${missing} is not a user`);
   }

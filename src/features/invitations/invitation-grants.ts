@@ -1,1 +1,0 @@
-export type InvitationGrants = { roleIds: string[]; groupIds: string[]; organizationId: string | null };
