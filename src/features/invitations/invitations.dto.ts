@@ -29,6 +29,9 @@ export const invitationPreviewSchema = z.object({
   organization: ref.nullable(),
 });
 
+/** What an invitation grants when accepted: exactly these, checked against its inviter when it was issued. */
+export type InvitationGrants = { roleIds: string[]; groupIds: string[]; organizationId: string | null };
+
 export function grantsOf(row: InvitationRow) {
   return {
     roleIds: JSON.parse(row.role_ids) as string[],

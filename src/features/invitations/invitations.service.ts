@@ -21,8 +21,7 @@ import type { UserLifecycleService } from '../users/users.lifecycle.ts';
 import type { UsersService } from '../users/users.service.ts';
 import { findUserByLogin } from '../users/users.store.ts';
 import { loginKey } from '../users/users.validation.ts';
-import type { InvitationGrants } from './invitation-grants.ts';
-import { type InvitationDto, toInvitationDtos } from './invitations.dto.ts';
+import { type InvitationDto, type InvitationGrants, toInvitationDtos } from './invitations.dto.ts';
 import * as store from './invitations.store.ts';
 
 export type InviteInput = { emails: string[]; roleIds?: string[]; groupIds?: string[]; organizationId?: string | null };
