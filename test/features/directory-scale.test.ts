@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { newUserRow } from '../../src/features/directory/user-row.ts';
 import { fewUserIds } from '../../src/features/users/users.candidates.store.ts';
 import { describeBothDialects, type TestApp, unique } from '../harness.ts';
 import { followCursors } from '../support/paging.ts';
@@ -32,31 +33,10 @@ function userRows(tag: string, n: number, fromMs: number) {
   return Array.from({ length: n }, (_, i) => {
     const username = `${tag}${String(i).padStart(4, '0')}`;
     const at = new Date(fromMs + Math.floor(i / 7) * 1000).toISOString();
-    return {
-      id: `${tag}-${String(i).padStart(4, '0')}`,
-      username,
-      username_key: username,
+    return newUserRow(`${tag}-${String(i).padStart(4, '0')}`, at, username, {
       display_name: i % 2 === 0 ? `Even ${i}` : null,
       search_text: `${username} ${i % 2 === 0 ? `even ${i}` : ''}`.trim(),
-      email: null,
-      email_key: null,
-      email_verified: 0,
-      phone: null,
-      phone_verified: 0,
-      department: null,
-      description: null,
-      comments: null,
-      attributes: '{}',
-      path: 'users',
-      type: 'internal',
-      status: 'active',
-      must_change_password: 0,
-      password_hash: null,
-      mfa_enabled: 0,
-      created_at: at,
-      updated_at: at,
-      last_login_at: null as string | null,
-    };
+    });
   });
 }
 

@@ -17,6 +17,7 @@ import { test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { scimJson, scimPermissions } from '../fixtures/scim/helpers.ts';
 import { adminCredentials, describeBothDialects, type Reply, type TestApp, unique } from '../harness.ts';
+import { importerPermissions } from '../support/access-fixtures.ts';
 
 const password = 'takeover doors password';
 const attackerPassword = 'a password chosen by the attacker';
@@ -24,16 +25,6 @@ const userUrn = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const groupUrn = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const patchUrn = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const errorUrn = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const importerPermissions = [
-  'users:read',
-  'users:write',
-  'groups:read',
-  'groups:write',
-  'roles:read',
-  'roles:write',
-  'organizations:read',
-  'organizations:write',
-];
 const orgAdminPermissions = ['users:read', 'users:write', 'organizations:read', 'organizations:write'];
 
 /** One actor of the matrix: what it holds (globally, or only in `org` for the organization admin). */

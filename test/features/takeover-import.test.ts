@@ -9,18 +9,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { adminCredentials, describeBothDialects, type Reply, type TestApp, unique } from '../harness.ts';
+import { importerPermissions } from '../support/access-fixtures.ts';
 
 const password = 'takeover import password';
-const importerPermissions = [
-  'users:read',
-  'users:write',
-  'groups:read',
-  'groups:write',
-  'roles:read',
-  'roles:write',
-  'organizations:read',
-  'organizations:write',
-];
 
 type Actor = { name: string; token: string; self: string | null };
 type Fixture = { actors: Actor[]; adminGroup: string; organization: string; importerRole: string };

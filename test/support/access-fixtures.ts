@@ -4,6 +4,18 @@ import { type TestApp, unique } from '../harness.ts';
 
 type Ref = { id: string; name: string };
 
+/** What an importer holds: every directory write permission, not Admin (issue 23's escalation by import). */
+export const importerPermissions = [
+  'users:read',
+  'users:write',
+  'groups:read',
+  'groups:write',
+  'roles:read',
+  'roles:write',
+  'organizations:read',
+  'organizations:write',
+];
+
 async function post(app: TestApp, method: string, url: string, body: unknown): Promise<Record<string, unknown>> {
   const r = await app.request(method, url, { token: app.adminToken, body });
   assert.ok(r.status >= 200 && r.status < 300, `${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);

@@ -57,12 +57,7 @@ export function keepVerifiedFlags(before: UsersTable, c: UserChanges): UserChang
 }
 
 /** A new user's row: the defaults every door starts from, then the columns its fields set. */
-export function newUserRow(
-  id: string,
-  now: string,
-  username: string,
-  c: UserChanges & { status?: string },
-): UsersTable {
+export function newUserRow(id: string, now: string, username: string, c: Partial<UsersTable>): UsersTable {
   return {
     id,
     username,
