@@ -12,6 +12,8 @@ export type SecretKeys = {
   encryption: Uint8Array;
   /** HMAC key for short codes (SMS, recovery): a stolen table alone cannot be brute-forced offline. */
   codeHmac: Uint8Array;
+  /** AES-256-GCM key for the OpenID Connect signing keys' private parts. */
+  oidcKeys: Uint8Array;
 };
 
 export function parseSecretKey(text: string): Uint8Array {
@@ -41,7 +43,11 @@ function keyFromFile(dataDir: string): Uint8Array {
 export function loadSecretKeys(options: { secretKey: string | undefined; dataDir: string }): SecretKeys {
   const master = options.secretKey ? parseSecretKey(options.secretKey) : keyFromFile(options.dataDir);
   const derive = (info: string) => new Uint8Array(hkdfSync('sha256', master, new Uint8Array(0), info, 32));
-  return { encryption: derive('gatehouse totp-secret'), codeHmac: derive('gatehouse code-hash') };
+  return {
+    encryption: derive('gatehouse totp-secret'),
+    codeHmac: derive('gatehouse code-hash'),
+    oidcKeys: derive('gatehouse oidc-signing-keys'),
+  };
 }
 
 /** HMAC-SHA256 hex of a short code under the code key. */

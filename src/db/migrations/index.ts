@@ -19,6 +19,7 @@ import * as userLastSignInSort from './0650-user-last-sign-in-sort.ts';
 import * as userSignInOrder from './0700-user-sign-in-order.ts';
 import * as userListIndexes from './0750-user-list-indexes.ts';
 import * as userSearchTable from './0800-user-search-table.ts';
+import * as oidc from './0850-oidc.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0700-user-sign-in-order': userSignInOrder,
   '0750-user-list-indexes': userListIndexes,
   '0800-user-search-table': userSearchTable,
+  '0850-oidc': oidc,
 };
