@@ -2,6 +2,9 @@
  * `npm run bench [-- --quick] [-- --only=session,login,footprint,directory,peer]`: every case against its baseline
  * in the same run; writes bench/results/latest.json and latest.md. Add a case: a function returning plain figures,
  * one line in `cases` below, one row in report.ts.
+ * The directory cases also take `--users=N` (that many users instead of the mode's size), `--import-only` (the
+ * import figure alone: no searches, no exports) and `--cli-import` (seed with `gatehouse import FILE` at any size,
+ * as the full run does above 100,000), e.g. `npm run bench -- --only=directory --users=100000 --import-only`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,9 +24,19 @@ const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
   .split(',');
-const sizes = quick
-  ? { runs: 3, seconds: 3, directoryUsers: 2_000, peerUsers: 2_000, samples: 60 }
-  : { runs: 5, seconds: 10, directoryUsers: 1_000_000, peerUsers: 100_000, samples: 300 };
+const usersArg = process.argv.find((a) => a.startsWith('--users='))?.slice(8);
+const directory = {
+  importOnly: process.argv.includes('--import-only'),
+  cliImport: process.argv.includes('--cli-import'),
+};
+const sizes = {
+  ...(quick
+    ? { runs: 3, seconds: 3, directoryUsers: 2_000, peerUsers: 2_000, samples: 60 }
+    : { runs: 5, seconds: 10, directoryUsers: 1_000_000, peerUsers: 100_000, samples: 300 }),
+  ...(usersArg === undefined ? {} : { directoryUsers: Number(usersArg.replaceAll('_', '')) }),
+};
+if (!Number.isInteger(sizes.directoryUsers) || sizes.directoryUsers < 1)
+  throw new Error(`--users=${usersArg}: a whole number of users, at least 1`);
 const pgServer = process.env.GATEHOUSE_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 async function withGatehouse<T>(
@@ -57,11 +70,12 @@ const cases: Record<string, () => Promise<unknown>> = {
   session: () => withGatehouse({}, (gh) => sessionCheck(gh, sizes)),
   login: () => withGatehouse({}, (gh) => loginRate(gh, sizes)),
   footprint: () => footprint(sizes.runs),
-  directorySqlite: () => withGatehouse({}, (gh) => directoryBench(gh, sizes.directoryUsers, sizes.samples)),
+  directorySqlite: () =>
+    withGatehouse({}, (gh) => directoryBench(gh, sizes.directoryUsers, sizes.samples, {}, directory)),
   directoryPostgres: () =>
     withPgDatabase((url) =>
       withGatehouse({ GATEHOUSE_DATABASE_URL: url }, (gh) =>
-        directoryBench(gh, sizes.directoryUsers, sizes.samples, { GATEHOUSE_DATABASE_URL: url }),
+        directoryBench(gh, sizes.directoryUsers, sizes.samples, { GATEHOUSE_DATABASE_URL: url }, directory),
       ),
     ),
   peer: () => peerBench(sizes),
@@ -108,6 +122,7 @@ const report = {
     node: process.version,
   },
   sizes,
+  ...(directory.importOnly || directory.cliImport ? { directory } : {}),
   seconds: Math.round((Date.now() - started) / 1000),
   results,
 };
