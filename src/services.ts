@@ -4,6 +4,7 @@
  */
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { loadSecretKeys } from './crypto/secret-key.ts';
 import type { Db, Dialect } from './db/database.ts';
 import { CopyAccessService } from './features/access/copy-access.service.ts';
 import { GrantsService } from './features/access/grants.service.ts';
@@ -14,6 +15,7 @@ import type { Actor } from './features/events/events.service.ts';
 import { GroupsService } from './features/groups/groups.service.ts';
 import { ExportService } from './features/import-export/bulk-export.service.ts';
 import { ImportService } from './features/import-export/bulk-import.service.ts';
+import { DeviceTokens } from './features/lockout/device-tokens.ts';
 import { RedisCounters } from './features/lockout/lockout.redis.ts';
 import { accountKey, LockoutService } from './features/lockout/lockout.service.ts';
 import { DatabaseCounters } from './features/lockout/lockout.store.ts';
@@ -48,7 +50,11 @@ export function createServices(deps: Deps) {
   const apiKeys = new ApiKeysService(db, clock, users);
   const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new DatabaseCounters(db);
   const lockout = new LockoutService(db, clock, settings, users, counters);
-  auth.attachThrottle((account, client, actor, userId) => lockout.begin(account, client.ip, actor, userId));
+  const keys = loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir });
+  const deviceTokens = new DeviceTokens(keys.deviceHmac, clock);
+  auth.attachThrottle((account, client, actor, userId, presented) =>
+    lockout.begin(account, client.ip, actor, userId, userId ? deviceTokens.deviceOf(presented, userId) : null),
+  );
   const passwordThrottle = (userId: string, actor: Actor) => lockout.begin(accountKey(userId), actor.ip, actor, userId);
   me.attachThrottle(passwordThrottle);
   const roles = new RolesService(db, clock, users);
@@ -61,7 +67,7 @@ export function createServices(deps: Deps) {
   const eventsQuery = new EventsQueryService(db, clock, settings, users);
   const importer = new ImportService(db, clock, settings, users);
   const exporter = new ExportService(db);
-  const cookies: CookieNames = cookieNamesFor(config.publicUrl);
+  const cookies: CookieNames = cookieNamesFor(config.publicUrl, keys.csrfHmac);
   const account = createAccountServices(deps, { settings, sessions, users, lifecycle, mail, grants });
   account.email.attachThrottle(passwordThrottle);
   account.registration.attachThrottle((ip) => lockout.admitRegistration(ip));
@@ -86,6 +92,7 @@ export function createServices(deps: Deps) {
     sessionMonitor,
     apiKeys,
     lockout,
+    deviceTokens,
     cookies,
     mail,
     ...account,

@@ -12,6 +12,10 @@ export type SecretKeys = {
   encryption: Uint8Array;
   /** HMAC key for short codes (SMS, recovery): a stolen table alone cannot be brute-forced offline. */
   codeHmac: Uint8Array;
+  /** HMAC key for device tokens (brute-force defence, features/lockout/device-tokens.ts). */
+  deviceHmac: Uint8Array;
+  /** HMAC key binding the CSRF token to its session (http/cookies.ts). */
+  csrfHmac: Uint8Array;
 };
 
 export function parseSecretKey(text: string): Uint8Array {
@@ -41,7 +45,12 @@ function keyFromFile(dataDir: string): Uint8Array {
 export function loadSecretKeys(options: { secretKey: string | undefined; dataDir: string }): SecretKeys {
   const master = options.secretKey ? parseSecretKey(options.secretKey) : keyFromFile(options.dataDir);
   const derive = (info: string) => new Uint8Array(hkdfSync('sha256', master, new Uint8Array(0), info, 32));
-  return { encryption: derive('gatehouse totp-secret'), codeHmac: derive('gatehouse code-hash') };
+  return {
+    encryption: derive('gatehouse totp-secret'),
+    codeHmac: derive('gatehouse code-hash'),
+    deviceHmac: derive('gatehouse device-token'),
+    csrfHmac: derive('gatehouse csrf-token'),
+  };
 }
 
 /** HMAC-SHA256 hex of a short code under the code key. */

@@ -1,0 +1,51 @@
+/**
+ * The answer of every completed sign-in (password, or password then second factor): the session cookies, a fresh
+ * device token for the account (cookie for browsers, `deviceToken` in the body for API clients) and the session.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { setDeviceCookie, setSessionCookies } from '../../http/cookies.ts';
+import type { Services } from '../../services.ts';
+import { tokensOfCookie } from '../lockout/device-tokens.ts';
+import { userSchema } from '../users/users.schema.ts';
+import type { LoginResult } from './auth.service.ts';
+
+export const deviceTokenSchema = z
+  .string()
+  .max(400)
+  .describe(
+    'Device token of the brute-force defence: send it back as `deviceToken` at the next sign-in of this account so ' +
+      'that throttles and locks caused by others do not stop it (browsers get it as the gatehouse_device cookie)',
+  );
+
+export const loginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  user: userSchema,
+  deviceToken: deviceTokenSchema,
+});
+
+/** The device tokens a sign-in presents: the body's (API clients), then the device cookie's (browsers). */
+export function presentedDeviceTokens(request: FastifyRequest, services: Services, fromBody?: string): string[] {
+  const cookie = tokensOfCookie(request.cookies[services.cookies.device]);
+  return fromBody ? [fromBody, ...cookie] : cookie;
+}
+
+export async function signedIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  services: Services,
+  result: LoginResult,
+): Promise<z.infer<typeof loginResponseSchema>> {
+  setSessionCookies(reply, services.cookies, result);
+  const deviceToken = services.deviceTokens.issue(result.user.id);
+  const previous = tokensOfCookie(request.cookies[services.cookies.device]);
+  const cookie = services.deviceTokens.cookieValue(deviceToken, result.user.id, previous);
+  setDeviceCookie(reply, services.cookies, cookie, services.clock.now());
+  return {
+    token: result.token,
+    expiresAt: result.session.expires_at,
+    user: await services.users.toDto(result.user),
+    deviceToken,
+  };
+}
