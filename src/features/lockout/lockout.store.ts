@@ -30,24 +30,26 @@ const takeAttempt = prepared<
   { lock_level: number }
 >(['key', 'first', 'afterLock', 'now', 'cutoff'], (db, { key, first, afterLock, now, cutoff }) => {
   const stale = sql<boolean>`(last_failure_at IS NULL OR last_failure_at < ${cutoff})`;
-  return db
-    .updateTable('login_throttle')
-    .set({
-      failures: sql`CASE WHEN ${stale} THEN 1 ELSE failures + 1 END`,
-      lock_level: sql`CASE WHEN ${stale} AND (locked_until IS NULL OR locked_until < ${cutoff}) THEN 0 ELSE lock_level END`,
-      last_failure_at: now,
-    })
-    .where('key', '=', key)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-    // Each slot compared with an integer column, so PostgreSQL infers its type (a CASE of two slots it cannot).
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('lock_level', '=', 0), eb('failures', '<', first)]),
-        eb.and([eb('lock_level', '>', 0), eb('failures', '<', afterLock)]),
-        sql<boolean>`${stale}`,
-      ]),
-    )
-    .returning(['lock_level']);
+  return (
+    db
+      .updateTable('login_throttle')
+      .set({
+        failures: sql`CASE WHEN ${stale} THEN 1 ELSE failures + 1 END`,
+        lock_level: sql`CASE WHEN ${stale} AND (locked_until IS NULL OR locked_until < ${cutoff}) THEN 0 ELSE lock_level END`,
+        last_failure_at: now,
+      })
+      .where('key', '=', key)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      // Each slot compared with an integer column, so PostgreSQL infers its type (a CASE of two slots it cannot).
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('lock_level', '=', 0), eb('failures', '<', first)]),
+          eb.and([eb('lock_level', '>', 0), eb('failures', '<', afterLock)]),
+          sql<boolean>`${stale}`,
+        ]),
+      )
+      .returning(['lock_level'])
+  );
 });
 
 const resetCounter = prepared<{ key: string }>(['key'], (db, { key }) =>

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { requireUser } from '../../http/auth-context.ts';
-import { userSchema } from '../users/users.schema.ts';
 import type { Self } from './mfa.service.ts';
 
 /** Fresh proof for factor changes (ASVS 7.5.1) and the choice to end the other sessions (ASVS 7.4.3). */
