@@ -10,6 +10,7 @@ import { authenticatePlugin } from './http/authenticate.ts';
 import { registerBodyParsers } from './http/body-parsers.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './http/error-handler.ts';
 import { registerInputGuards } from './http/input-guards.ts';
+import { buildManagementApp } from './http/management.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
@@ -22,6 +23,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
     routeTable: RouteEntry[];
+    /** The management listener's app (http/management.ts): main.ts listens on it, tests inject into it. */
+    management: FastifyInstance;
   }
 }
 
@@ -72,7 +75,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   registerErrorHandling(app);
   registerBodyParsers(app);
   registerInputGuards(app);
-  registerSecurityHeaders(app);
+  registerSecurityHeaders(app, { https: deps.config.publicUrl.startsWith('https://') });
   await app.register(cookie);
   await app.register(authenticatePlugin, {
     db: deps.db,
@@ -81,7 +84,9 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     cookies: services.cookies,
   });
   await registerOpenApi(app);
-  registerMetrics(app);
+  const management = await buildManagementApp(services, registerMetrics(app), deps.config.metricsToken);
+  app.decorate('management', management);
+  app.addHook('onClose', () => management.close());
   for (const routes of featureRoutes) await app.register(routes, { services });
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () => app.swagger());
   return app;

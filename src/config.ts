@@ -38,6 +38,14 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis://')
     .optional(),
+  /**
+   * The management listener (Prometheus /metrics, /healthz, /readyz), apart from the public one as Keycloak keeps
+   * its own: loopback by default, so metrics never reach the internet by accident.
+   */
+  GATEHOUSE_MANAGEMENT_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  GATEHOUSE_MANAGEMENT_HOST: z.string().min(1).default('127.0.0.1'),
+  /** When set, /metrics also needs `Authorization: Bearer <this>` (for a scraper on another host). */
+  GATEHOUSE_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** pino level. */
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -56,6 +64,9 @@ export type Config = {
   smsUrl: string;
   trustProxy: string[];
   redisUrl: string | undefined;
+  managementPort: number;
+  managementHost: string;
+  metricsToken: string | undefined;
   logLevel: z.infer<typeof envSchema>['GATEHOUSE_LOG_LEVEL'];
 };
 
@@ -87,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((s) => s.trim())
       .filter(Boolean),
     redisUrl: e.GATEHOUSE_REDIS_URL,
+    managementPort: e.GATEHOUSE_MANAGEMENT_PORT,
+    managementHost: e.GATEHOUSE_MANAGEMENT_HOST,
+    metricsToken: e.GATEHOUSE_METRICS_TOKEN,
     logLevel: e.GATEHOUSE_LOG_LEVEL,
   };
 }
@@ -104,6 +118,9 @@ export function insecureDefaults(config: Config): string[] {
   }
   if (!config.publicUrl.startsWith('https://') && !['127.0.0.1', 'localhost', '::1'].includes(config.host)) {
     warnings.push('serving on a non-loopback address without an https public URL: cookies are not marked Secure');
+  }
+  if (!['127.0.0.1', 'localhost', '::1'].includes(config.managementHost) && !config.metricsToken) {
+    warnings.push('the management listener is not on loopback and GATEHOUSE_METRICS_TOKEN is unset: /metrics is open');
   }
   if (config.smsUrl === 'console') {
     warnings.push(

@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   );
   await ensureFirstAdmin(app.services, config, logger);
   await app.listen({ port: config.port, host: config.host });
+  const management = await app.management.listen({ port: config.managementPort, host: config.managementHost });
+  logger.info({ address: management }, 'management listener (metrics, health) ready');
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -5,6 +5,8 @@
  * required constructor argument, so a composition that forgets one does not compile (test/unit/composition.test.ts);
  * features reach each other through these services, never through each other's stores.
  */
+
+import { loadSecretKeys } from './crypto/secret-key.ts';
 import type { Deps } from './deps.ts';
 import { CopyAccessService } from './features/access/copy-access.service.ts';
 import { GrantsService } from './features/access/grants.service.ts';
@@ -19,6 +21,7 @@ import type { Actor } from './features/events/events.service.ts';
 import { GroupsService, groupExists } from './features/groups/groups.service.ts';
 import { ExportService } from './features/import-export/bulk-export.service.ts';
 import { ImportService } from './features/import-export/bulk-import.service.ts';
+import { DeviceTokens } from './features/lockout/device-tokens.ts';
 import { RedisCounters } from './features/lockout/lockout.redis.ts';
 import { accountKey, LockoutService, type ProofThrottle, secondFactorKey } from './features/lockout/lockout.service.ts';
 import { DatabaseCounters } from './features/lockout/lockout.store.ts';
@@ -55,6 +58,10 @@ export function createServices(deps: Deps) {
   const mail = new MailService(db, clock, config);
   const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new DatabaseCounters(db);
   const lockout = new LockoutService(db, clock, settings, users, counters);
+  // A client that signed in as an account before carries a device token for it: its attempts are counted apart
+  // (issue 24, docs/decisions/0400-device-tokens-and-csrf.md).
+  const keys = loadSecretKeys({ secretKey: config.secretKey, dataDir: config.dataDir });
+  const deviceTokens = new DeviceTokens(keys.deviceHmac, clock);
   const passwordThrottle = (userId: string, actor: Actor) => lockout.begin(accountKey(userId), actor.ip, actor, userId);
   const proofThrottle: ProofThrottle = (userId, actor, secret) =>
     lockout.begin(secret === 'password' ? accountKey(userId) : secondFactorKey(userId), actor.ip, actor, userId);
@@ -76,14 +83,15 @@ export function createServices(deps: Deps) {
     sessions,
     signIns,
     userWrites,
-    (account, client, actor, userId) => lockout.begin(account, client.ip, actor, userId),
+    (account, client, actor, userId, presented) =>
+      lockout.begin(account, client.ip, actor, userId, userId ? deviceTokens.deviceOf(presented, userId) : null),
     (user, client) => mfaServices.mfaLogin.gate(user, client),
   );
 
   const eventsQuery = new EventsQueryService(db, clock, settings, users);
   const importer = new ImportService(db, clock, settings, users, importWrites);
   const exporter = new ExportService(db);
-  const cookies: CookieNames = cookieNamesFor(config.publicUrl);
+  const cookies: CookieNames = cookieNamesFor(config.publicUrl, keys.csrfHmac);
   const account = createAccountServices(deps, {
     settings,
     sessions,
@@ -116,6 +124,7 @@ export function createServices(deps: Deps) {
     sessionMonitor,
     apiKeys,
     lockout,
+    deviceTokens,
     cookies,
     mail,
     ...writes,

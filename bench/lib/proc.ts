@@ -79,7 +79,15 @@ export async function spawnServer(options: SpawnOptions): Promise<Served> {
     [...(options.tsx === false ? [] : ['--import', 'tsx']), options.script, ...(options.args ?? [])],
     {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', GATEHOUSE_DATA_DIR: dataDir, ...options.env },
+      // Management port 0: any free one, so several servers (and other checkouts) never collide on 9464.
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        GATEHOUSE_MANAGEMENT_PORT: '0',
+        GATEHOUSE_DATA_DIR: dataDir,
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -14,6 +14,10 @@ export type SecretKeys = {
   codeHmac: Uint8Array;
   /** AES-256-GCM key for the OpenID Connect signing keys' private parts. */
   oidcKeys: Uint8Array;
+  /** HMAC key for device tokens (brute-force defence, features/lockout/device-tokens.ts). */
+  deviceHmac: Uint8Array;
+  /** HMAC key binding the CSRF token to its session (http/cookies.ts). */
+  csrfHmac: Uint8Array;
 };
 
 export function parseSecretKey(text: string): Uint8Array {
@@ -47,6 +51,8 @@ export function loadSecretKeys(options: { secretKey: string | undefined; dataDir
     encryption: derive('gatehouse totp-secret'),
     codeHmac: derive('gatehouse code-hash'),
     oidcKeys: derive('gatehouse oidc-signing-keys'),
+    deviceHmac: derive('gatehouse device-token'),
+    csrfHmac: derive('gatehouse csrf-token'),
   };
 }
 

@@ -7,7 +7,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { currentEpoch, EpochCache } from '../cache/epoch-cache.ts';
 import type { Clock } from '../clock.ts';
-import { safeEqual } from '../crypto/tokens.ts';
 import type { Db, SessionRow, UserRow } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type Access, accessOf, holdsAnywhere } from '../features/access/access.service.ts';
@@ -16,7 +15,7 @@ import { looksLikeApiKey } from '../features/api-keys/api-keys.token.ts';
 import { recordEvent } from '../features/events/events.service.ts';
 import { needsDatabase, type SessionsService, sessionTokenPrefix } from '../features/sessions/sessions.service.ts';
 import type { AuthContext, RouteAccess } from './auth-context.ts';
-import { type CookieNames, csrfHeader } from './cookies.ts';
+import { type CookieNames, csrfHeader, csrfTokenHolds, sameOrigin } from './cookies.ts';
 
 export type AuthenticateOptions = { db: Db; clock: Clock; sessions: SessionsService; cookies: CookieNames };
 
@@ -95,12 +94,15 @@ function sessionContext(
   };
 }
 
+/**
+ * CSRF defence for unsafe cookie-authenticated requests (ASVS 3.5.1–3.5.3): the request comes from the public
+ * origin and carries this session's token (http/cookies.ts). Bearer credentials are never sent by a browser on
+ * its own, so they need neither.
+ */
 function csrfHolds(request: FastifyRequest, auth: AuthContext, cookies: CookieNames): boolean {
   if (auth.via !== 'cookie' || !unsafeMethods.has(request.method)) return true;
-  const expected = request.cookies[cookies.csrf];
-  const presented = request.headers[csrfHeader];
-  if (!expected || typeof presented !== 'string') return false;
-  return safeEqual(expected, presented);
+  if (!auth.sessionId || !sameOrigin(request, cookies)) return false;
+  return csrfTokenHolds(cookies, auth.sessionId, request.headers[csrfHeader]);
 }
 
 /** Why a resolved caller may not use this route: an error to answer, or a denial to audit first; null if it may. */

@@ -1,9 +1,13 @@
-/** Prometheus metrics at GET /metrics: process defaults and a request-duration histogram by route and status. */
+/**
+ * Prometheus metrics: process defaults and a request-duration histogram by route and status, observed on the
+ * public app and served by the management listener only (http/management.ts): per-route counts, the Node version
+ * and memory are nobody's business on the public port.
+ */
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, type Metric, Registry } from 'prom-client';
 import { RequestDurations } from './request-durations.ts';
 
-export function registerMetrics(app: FastifyInstance): void {
+export function registerMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new RequestDurations(
@@ -22,7 +26,5 @@ export function registerMetrics(app: FastifyInstance): void {
     );
     done();
   });
-  app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  return registry;
 }

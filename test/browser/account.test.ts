@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type BrowserStack, startBrowserStack } from './harness.ts';
-import { expectNotification, signIn } from './pages.ts';
+import { expectNotification, openAccountMenu, signIn } from './pages.ts';
 
 let stack: BrowserStack;
 before(async () => {
@@ -33,7 +33,7 @@ test('a forced password change comes first, then the account area opens without 
   await page.waitForURL(/\/account$/);
   await page.getByRole('heading', { name: 'Profile' }).waitFor();
   assert.equal(await page.getByRole('link', { name: 'Users' }).count(), 0, 'no console section is offered');
-  await page.getByRole('button', { name: 'Account menu' }).click();
+  await openAccountMenu(page);
   assert.equal(await page.getByRole('menuitem', { name: 'Admin console' }).count(), 0);
   await page.keyboard.press('Escape');
   await page.goto('/admin/users');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { adminCredentials } from '../harness.ts';
 import { type BrowserStack, startBrowserStack } from './harness.ts';
-import { signIn } from './pages.ts';
+import { openAccountMenu, signIn } from './pages.ts';
 
 let stack: BrowserStack;
 before(async () => {
@@ -43,7 +43,7 @@ test('a personal key is created with one permission, shown once, works, and stop
 
 test('a system key is created from the console and listed without its secret', async () => {
   const { page } = stack;
-  await page.getByRole('button', { name: 'Account menu' }).click();
+  await openAccountMenu(page);
   await page.getByRole('menuitem', { name: 'Admin console' }).click();
   await page.getByRole('navigation').getByRole('link', { name: 'API keys' }).click();
   await page.getByRole('button', { name: 'New system key' }).click();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { adminCredentials } from '../harness.ts';
 import { type BrowserStack, startBrowserStack } from './harness.ts';
-import { signIn, totpCode } from './pages.ts';
+import { openAccountMenu, signIn, totpCode } from './pages.ts';
 
 let stack: BrowserStack;
 let secret = '';
@@ -18,7 +18,7 @@ after(async () => {
 
 async function signOut(): Promise<void> {
   const { page } = stack;
-  await page.getByRole('button', { name: 'Account menu' }).click();
+  await openAccountMenu(page);
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 }

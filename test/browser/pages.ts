@@ -13,6 +13,14 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/** Opens the signed-in user's menu: the header button with the avatar, named by the user's visible name. */
+export async function openAccountMenu(page: Page): Promise<void> {
+  await page
+    .getByRole('button')
+    .filter({ has: page.locator('.mantine-Avatar-root') })
+    .click();
+}
+
 /** The current TOTP code for a base32 secret, at the server's idea of now. */
 export function totpCode(secret: string, at: Date = new Date()): string {
   const totp = new OTPAuth.TOTP({

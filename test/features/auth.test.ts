@@ -136,6 +136,77 @@ describeBothDialects('auth', (t) => {
     assert.equal(ok.body.displayName, 'Cookie Person');
   });
 
+  /** Signs a fresh user in through the API and returns its session cookie, its CSRF token and a header builder. */
+  const cookieSession = async () => {
+    const { request, createUser } = t();
+    const username = unique('csrf');
+    await createUser({ username, password: 'csrf test password' });
+    const login = await request('POST', '/api/auth/login', { body: { username, password: 'csrf test password' } });
+    const cookies = login.raw.cookies as Array<{ name: string; value: string }>;
+    const session = cookies.find((c) => c.name === 'gatehouse_session')?.value;
+    const csrf = cookies.find((c) => c.name === 'gatehouse_csrf')?.value;
+    assert.ok(session && csrf);
+    return { session, csrf, token: login.body.token as string };
+  };
+
+  test('issue 24: a planted CSRF cookie with a matching header is refused; the token is bound to the session (ASVS 3.5.1)', async () => {
+    const { request } = t();
+    const victim = await cookieSession();
+    const attacker = await cookieSession();
+    const planted = 'attacker-chosen-value';
+    for (const [csrfCookie, header] of [
+      [planted, planted],
+      [attacker.csrf, attacker.csrf],
+    ] as const) {
+      const r = await request('POST', '/api/me/api-keys', {
+        headers: {
+          cookie: `gatehouse_session=${victim.session}; gatehouse_csrf=${csrfCookie}`,
+          'x-csrf-token': header,
+          origin: 'http://gatehouse.test',
+        },
+        body: { name: 'planted' },
+      });
+      assert.equal(r.status, 403, `cookie ${csrfCookie.slice(0, 8)}…`);
+      assert.equal(r.body.code, 'CSRF_FAILED');
+    }
+    const own = await request('POST', '/api/me/api-keys', {
+      headers: { cookie: `gatehouse_session=${victim.session}`, 'x-csrf-token': victim.csrf },
+      body: { name: 'own' },
+    });
+    assert.equal(own.status, 201, 'the session’s own token works (whatever the csrf cookie holds)');
+  });
+
+  test('issue 24: an unsafe cookie request from a foreign Origin or cross-site fetch is refused, even with the right token (ASVS 3.5.3)', async () => {
+    const { request } = t();
+    const { session, csrf, token } = await cookieSession();
+    const cookie = `gatehouse_session=${session}; gatehouse_csrf=${csrf}`;
+    const attempt = (headers: Record<string, string>) =>
+      request('POST', '/api/me/api-keys', {
+        headers: { cookie, 'x-csrf-token': csrf, ...headers },
+        body: { name: 'k' },
+      });
+    const foreign: Record<string, string>[] = [
+      { origin: 'http://evil.example' },
+      { origin: 'null' },
+      { origin: 'http://gatehouse.test.evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ];
+    for (const headers of foreign) {
+      const r = await attempt(headers);
+      assert.equal(r.status, 403, JSON.stringify(headers));
+      assert.equal(r.body.code, 'CSRF_FAILED');
+    }
+    assert.equal((await attempt({ origin: 'http://gatehouse.test' })).status, 201);
+    assert.equal((await attempt({ 'sec-fetch-site': 'same-origin' })).status, 201);
+    const bearer = await request('POST', '/api/me/api-keys', {
+      token,
+      headers: { origin: 'http://evil.example' },
+      body: { name: 'bearer' },
+    });
+    assert.equal(bearer.status, 201, 'a Bearer request is not a browser’s ambient credential: unaffected');
+  });
+
   test('a session check answered from memory applies every rule of the full check (ASVS 7.2.1, 8.3.1)', async () => {
     // The second and later requests of a session are answered from in-memory caches without touching the
     // database (http/authenticate.ts); each case warms them first, then checks the rule still holds.

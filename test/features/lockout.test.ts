@@ -155,6 +155,106 @@ function suite(t: () => TestApp): void {
     assert.equal((await login(victim, password, freshIp())).status, 200, 'another address is not affected');
   });
 
+  const loginWith = (username: string, pw: string, ip: string, device: { body?: string; cookie?: string }) =>
+    t().request('POST', '/api/auth/login', {
+      body: { username, password: pw, ...(device.body ? { deviceToken: device.body } : {}) },
+      headers: { 'x-forwarded-for': ip, ...(device.cookie ? { cookie: `gatehouse_device=${device.cookie}` } : {}) },
+    });
+
+  /** Signs in once from an address of its own and returns the device token (body) and device cookie value. */
+  const deviceOf = async (username: string) => {
+    const r = await login(username, password, freshIp());
+    assert.equal(r.status, 200);
+    const cookie = r.raw.cookies.find((c) => c.name === 'gatehouse_device');
+    assert.ok(cookie, 'a browser gets the device token as a cookie');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(typeof r.body.deviceToken, 'string', 'an API client gets it in the answer');
+    return { body: r.body.deviceToken as string, cookie: cookie.value };
+  };
+
+  test('issue 24: 100 failures from one address with varied usernames throttle it; the device-token holder still signs in (ASVS 6.3.1, NIST 5.2.2)', async () => {
+    const { createUser, app } = t();
+    const username = unique('owner');
+    await createUser({ username, password });
+    const device = await deviceOf(username);
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < threshold * 10; i++) statuses.push((await login(unique('sprayed'), wrong, ip)).status);
+    assert.deepEqual(statuses, Array(threshold * 10).fill(401), 'no single name reached its own limit');
+    const stranger = await login(username, password, ip);
+    assert.equal(stranger.status, 429, 'without a device token the address is throttled');
+    const wait = Number(stranger.headers['retry-after']);
+    assert.ok(wait >= 1 && wait <= 300, `a throttle, not a 15-minute lock: Retry-After ${wait}`);
+    assert.equal((await loginWith(username, password, ip, { body: device.body })).status, 200, 'API client');
+    const browser = await loginWith(username, password, ip, { cookie: device.cookie });
+    assert.equal(browser.status, 200, 'browser with its device cookie');
+    assert.equal((await loginWith(username, wrong, ip, { cookie: device.cookie })).status, 401, 'not refused either');
+    const events = await app.services.db
+      .selectFrom('events')
+      .select('details')
+      .where('action', '=', 'auth.lockout')
+      .where('details', 'like', '%"counter":"ip"%')
+      .execute();
+    assert.ok(events.length >= 1, 'the throttle is in the audit trail');
+  });
+
+  test('the address throttle lets one attempt through per wait, the wait growing, never 15 minutes (NIST 5.2.2)', async () => {
+    const { createUser, clock } = t();
+    const username = unique('slow');
+    await createUser({ username, password });
+    const ip = freshIp();
+    for (let i = 0; i < threshold * 10; i++) await login(unique('sprayed'), wrong, ip);
+    const waits: number[] = [];
+    for (let step = 0; step < 4; step++) {
+      const refused = await login(unique('sprayed'), wrong, ip);
+      assert.equal(refused.status, 429);
+      waits.push(Number(refused.headers['retry-after']));
+      clock.advance(waits[step]! * 1000);
+      assert.equal((await login(unique('sprayed'), wrong, ip)).status, 401, 'one attempt after the wait');
+    }
+    assert.deepEqual(waits, [1, 2, 4, 8]);
+    clock.advance(16_000);
+    assert.equal((await login(username, password, ip)).status, 200, 'the right password after the wait');
+  });
+
+  test('an account locked by others stays locked for them, not for the holder of its device token (ASVS 6.3.1)', async () => {
+    const { createUser, request, adminToken } = t();
+    const username = unique('target');
+    const id = await createUser({ username, password });
+    const device = await deviceOf(username);
+    const attacker = freshIp();
+    for (let i = 0; i < threshold; i++) await login(username, wrong, attacker);
+    assert.equal((await login(username, password, attacker)).status, 429);
+    assert.equal((await login(username, password, freshIp())).status, 429, 'the account lock stays');
+    assert.equal((await loginWith(username, password, freshIp(), device)).status, 200);
+    const state = await request('GET', `/api/admin/users/${id}/lockout`, { token: adminToken });
+    assert.equal(state.body.locked, true, 'the device sign-in did not lift the lock others caused');
+  });
+
+  test('a device token counts its own failures and locks itself; it works only for its account and unaltered (ASVS 6.3.1)', async () => {
+    const { createUser } = t();
+    const username = unique('device');
+    const other = unique('other');
+    await createUser({ username, password });
+    await createUser({ username: other, password });
+    const device = await deviceOf(username);
+    const ip = freshIp();
+    for (let i = 0; i < threshold; i++) {
+      assert.equal((await loginWith(username, wrong, ip, { body: device.body })).status, 401);
+    }
+    assert.equal((await loginWith(username, password, ip, { body: device.body })).status, 429, 'the device locked');
+    assert.equal((await login(username, password, freshIp())).status, 200, 'the account itself was not counted');
+
+    const otherIp = freshIp();
+    for (let i = 0; i < threshold; i++) await login(other, wrong, otherIp);
+    assert.equal((await loginWith(other, password, freshIp(), device)).status, 429, 'not a token for this account');
+    const fresh = await deviceOf(username);
+    const tampered = `${fresh.body.slice(0, -2)}${fresh.body.endsWith('AA') ? 'BB' : 'AA'}`;
+    for (let i = 0; i < threshold; i++) await login(username, wrong, otherIp);
+    assert.equal((await loginWith(username, password, freshIp(), { body: tampered })).status, 429, 'tampered');
+    assert.equal((await loginWith(username, password, freshIp(), { body: fresh.body })).status, 200);
+  });
+
   test('a successful sign-in forgets the account’s earlier failures', async () => {
     const { createUser } = t();
     const username = unique('reset');

@@ -1,7 +1,7 @@
 /** Health, readiness, metrics, OpenAPI, settings and security headers. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeBothDialects } from '../harness.ts';
+import { describeBothDialects, startTestApp, testDialects } from '../harness.ts';
 
 describeBothDialects('platform', (t) => {
   test('healthz and readyz answer 200 without credentials', async () => {
@@ -10,10 +10,22 @@ describeBothDialects('platform', (t) => {
     assert.equal((await request('GET', '/readyz')).status, 200);
   });
 
-  test('metrics are Prometheus text', async () => {
-    const { request } = t();
+  test('issue 24: /metrics is 404 on the public port; the management listener serves it with healthz and readyz', async () => {
+    const { request, app } = t();
+    const publicMetrics = await request('GET', '/metrics');
+    assert.equal(publicMetrics.status, 404);
+    assert.doesNotMatch(publicMetrics.raw.body, /process_|nodejs_|gatehouse_http/);
+    for (const url of ['/healthz', '/readyz', '/metrics']) {
+      assert.equal((await app.management.inject({ method: 'GET', url })).statusCode, 200, url);
+    }
+    assert.equal((await app.management.inject({ method: 'GET', url: '/api/me' })).statusCode, 404, 'nothing else');
+  });
+
+  test('metrics are Prometheus text (management port)', async () => {
+    const { request, app } = t();
     await request('GET', '/healthz');
-    const r = await request('GET', '/metrics');
+    const answer = await app.management.inject({ method: 'GET', url: '/metrics' });
+    const r = { status: answer.statusCode, headers: answer.headers, raw: answer };
     assert.equal(r.status, 200);
     assert.match(String(r.headers['content-type']), /text\/plain/);
     assert.match(r.raw.body, /gatehouse_http_request_duration_seconds_bucket/);
@@ -144,6 +156,17 @@ describeBothDialects('platform', (t) => {
     assert.equal(r.headers['referrer-policy'], 'no-referrer');
     assert.equal(r.headers['x-frame-options'], 'DENY');
     assert.equal(r.headers['cache-control'], 'no-store');
+    assert.equal(r.headers['strict-transport-security'], undefined, 'no HSTS over plain http (ASVS 3.4.1)');
+  });
+
+  test('issue 24: /api/docs has a Content-Security-Policy allowing its own scripts only', async () => {
+    const { request } = t();
+    const r = await request('GET', '/api/docs');
+    assert.equal(r.status, 200);
+    const csp = String(r.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.match(csp, /object-src 'none'/);
   });
 
   test('unknown routes are 404 problems', async () => {
@@ -153,3 +176,35 @@ describeBothDialects('platform', (t) => {
     assert.match(String(r.headers['content-type']), /problem\+json/);
   });
 });
+
+for (const dialect of testDialects().slice(0, 1)) {
+  test('issue 24: HSTS on every answer when the public URL is https, never over http (ASVS 3.4.1)', async () => {
+    const secure = await startTestApp({ dialect, env: { GATEHOUSE_PUBLIC_URL: 'https://id.example.com' } });
+    const plain = await startTestApp({ dialect, env: { GATEHOUSE_PUBLIC_URL: 'http://id.example.com' } });
+    try {
+      for (const url of ['/healthz', '/api/openapi.json', '/api/docs', '/api/nothing-here']) {
+        const hsts = (await secure.request('GET', url)).headers['strict-transport-security'];
+        assert.equal(hsts, 'max-age=31536000; includeSubDomains', url);
+        assert.equal((await plain.request('GET', url)).headers['strict-transport-security'], undefined, url);
+      }
+    } finally {
+      await secure.close();
+      await plain.close();
+    }
+  });
+
+  test('issue 24: GATEHOUSE_METRICS_TOKEN guards /metrics with a bearer token', async () => {
+    const token = 'metrics-token-for-tests-0123456789';
+    const gh = await startTestApp({ dialect, env: { GATEHOUSE_METRICS_TOKEN: token } });
+    try {
+      const scrape = (authorization?: string) =>
+        gh.app.management.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+      assert.equal((await scrape()).statusCode, 401);
+      assert.equal((await scrape('Bearer wrong-token')).statusCode, 401);
+      assert.equal((await scrape(`Bearer ${token}`)).statusCode, 200);
+      assert.equal((await gh.app.management.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    } finally {
+      await gh.close();
+    }
+  });
+}

@@ -151,7 +151,7 @@ for (const trusted of [false, true]) {
       figures[trusted ? 'auditIpTrusted' : 'auditIp'] = logins.at(-1)?.ip;
     });
 
-    test('ASVS 6.3.1: a new X-Forwarded-For per guess escapes neither the account lock nor (untrusted) the address lock', async () => {
+    test('ASVS 6.3.1: a new X-Forwarded-For per guess escapes neither the account lock nor (untrusted) the address throttle', async () => {
       const { lockoutThreshold } = (await send(rig, 'GET', '/api/admin/settings', { token: rig.admin })).body as {
         lockoutThreshold: number;
       };

@@ -2,16 +2,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clientOf } from '../../http/caller.ts';
-import { clearSessionCookies, setSessionCookies } from '../../http/cookies.ts';
+import { clearSessionCookies } from '../../http/cookies.ts';
 import type { Services } from '../../services.ts';
-import { userSchema } from '../users/users.schema.ts';
+import { deviceTokenSchema, loginResponseSchema } from './auth.schema.ts';
+import { presentedDeviceTokens, signedIn } from './sign-in-answer.http.ts';
+
+export { loginResponseSchema };
 
 export const loginBodySchema = z.strictObject({
   username: z.string().min(1).max(254),
   password: z.string().min(1).max(1024),
+  deviceToken: deviceTokenSchema.optional(),
 });
-
-export const loginResponseSchema = z.object({ token: z.string(), expiresAt: z.string(), user: userSchema });
 
 /** The answer when a second factor (or, under mfaRequired, an enrolment) is due: no session, no cookie. */
 export const mfaPendingSchema = z.object({
@@ -36,14 +38,11 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       config: { access: 'public' },
     },
     async (request, reply) => {
-      const result = await services.auth.login(request.body.username, request.body.password, clientOf(request));
+      const { username, password, deviceToken } = request.body;
+      const devices = presentedDeviceTokens(request, services, deviceToken);
+      const result = await services.auth.login(username, password, clientOf(request), devices);
       if ('mfaRequired' in result) return result;
-      setSessionCookies(reply, services.cookies, result.token, new Date(result.session.expires_at));
-      return {
-        token: result.token,
-        expiresAt: result.session.expires_at,
-        user: await services.users.toDto(result.user),
-      };
+      return signedIn(request, reply, services, result);
     },
   );
 

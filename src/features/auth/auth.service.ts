@@ -28,12 +28,16 @@ export type SecondFactorPending = {
 /** The second-factor step (src/features/mfa/mfa.login.ts): null lets the session be issued. */
 export type SecondFactorGate = (user: UserRow, client: Client) => Promise<SecondFactorPending | null>;
 
-/** Reserves a sign-in attempt on the brute-force counters (src/features/lockout), or throws the 429. */
+/**
+ * Reserves a sign-in attempt on the brute-force counters (src/features/lockout), or throws the 429. `deviceTokens`
+ * are those the client presented; one valid for `userId` moves the attempt onto its device's own counter.
+ */
 export type LoginThrottle = (
   account: string,
   client: Client,
   actor: Actor,
   userId: string | null,
+  deviceTokens: readonly string[],
 ) => Promise<{ succeeded(): Promise<void>; failed(): Promise<void> }>;
 
 export class AuthService {
@@ -49,7 +53,12 @@ export class AuthService {
     private readonly secondFactor: SecondFactorGate,
   ) {}
 
-  async login(login: string, password: string, client: Client): Promise<LoginResult | SecondFactorPending> {
+  async login(
+    login: string,
+    password: string,
+    client: Client,
+    deviceTokens: readonly string[] = [],
+  ): Promise<LoginResult | SecondFactorPending> {
     const actor: Actor = {
       type: 'anonymous',
       id: null,
@@ -60,7 +69,8 @@ export class AuthService {
     const key = loginKey(login);
     const user = await findUserByLogin(this.db, key);
     // Brute-force counters: the attempt is reserved BEFORE the password is verified (a lock answers 429 here).
-    const attempt = await this.throttle(user ? `user:${user.id}` : `login:${key}`, client, actor, user?.id ?? null);
+    const account = user ? `user:${user.id}` : `login:${key}`;
+    const attempt = await this.throttle(account, client, actor, user?.id ?? null, deviceTokens);
     const passwordOk = await this.verify(user, password);
     await (passwordOk ? attempt.succeeded() : attempt.failed());
     const refusal =

@@ -12,11 +12,26 @@ export type Reserve =
 
 export type CounterState = { failures: number; level: number; lockedUntil: number | null };
 
+/**
+ * How many attempts a counter allows: `first` before its first lock, `afterLock` after each later one. An account
+ * allows the same number every time; the address throttle allows many at first and then one per (growing) wait.
+ */
+export type Limit = { first: number; afterLock: number };
+
+export function fixedLimit(n: number): Limit {
+  return { first: n, afterLock: n };
+}
+
+/** The limit in force at a lock level. */
+export function limitAt(limit: Limit, level: number): number {
+  return level > 0 ? limit.afterLock : limit.first;
+}
+
 export interface FailureCounters {
   /** Takes one attempt unless the key is locked or `limit` attempts are already taken; resets after `decayMs`. */
-  reserve(key: string, limit: number, now: number, decayMs: number): Promise<Reserve>;
+  reserve(key: string, limit: Limit, now: number, decayMs: number): Promise<Reserve>;
   /** After a failed attempt: when the limit is reached, locks for `duration(level)` and answers the lock's end. */
-  lockIfFull(key: string, limit: number, now: number, duration: (level: number) => number): Promise<number | null>;
+  lockIfFull(key: string, limit: Limit, now: number, duration: (level: number) => number): Promise<number | null>;
   /** A success: forget the consecutive failures and the lock history (the account's counter). */
   reset(key: string): Promise<void>;
   /** Gives back one reservation (the address counter after a success, or when another counter refused). */

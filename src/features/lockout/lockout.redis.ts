@@ -1,7 +1,7 @@
 /** The Redis counters (GATEHOUSE_REDIS_URL): each step is one Lua script, atomic across every node. */
 import type { Redis } from 'ioredis';
 import { lazyRequire } from '../../lazy-require.ts';
-import type { CounterState, FailureCounters, Reserve } from './lockout.counters.ts';
+import { type CounterState, type FailureCounters, type Limit, limitAt, type Reserve } from './lockout.counters.ts';
 
 const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 
@@ -9,13 +9,14 @@ const prefix = 'gatehouse:throttle:';
 /** Keys expire a while after their last use; a lock always outlives its own key's expiry. */
 const idleTtlMs = 7 * 86_400_000;
 
-// KEYS[1]; ARGV: now, limit, cutoff, ttl → {1, level} taken | {0, level, until}
+// KEYS[1]; ARGV: now, first limit, cutoff, ttl, limit after a lock → {1, level} taken | {0, level, until}
 const reserveScript = `
 local h = redis.call('HMGET', KEYS[1], 'f', 'l', 'u', 't')
 local f, l, u, t = tonumber(h[1]) or 0, tonumber(h[2]) or 0, tonumber(h[3]) or 0, tonumber(h[4]) or 0
 local now, limit, cutoff = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 if u > now then return {0, l, u} end
 if t < cutoff then f = 0; if u < cutoff then l = 0 end end
+if l > 0 then limit = tonumber(ARGV[5]) end
 if f >= limit then return {0, l, 0} end
 redis.call('HSET', KEYS[1], 'f', f + 1, 'l', l, 't', now)
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]))
@@ -44,17 +45,18 @@ export class RedisCounters implements FailureCounters {
     this.redis = new (ioredis().Redis)(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });
   }
 
-  async reserve(key: string, limit: number, now: number, decayMs: number): Promise<Reserve> {
-    const args = [now, limit, now - decayMs, idleTtlMs];
+  async reserve(key: string, limit: Limit, now: number, decayMs: number): Promise<Reserve> {
+    const args = [now, limit.first, now - decayMs, idleTtlMs, limit.afterLock];
     const r = (await this.redis.eval(reserveScript, 1, prefix + key, ...args)) as number[];
     if (r[0] === 1) return { ok: true, level: Number(r[1]) };
     return { ok: false, level: Number(r[1]), until: Number(r[2]) > 0 ? Number(r[2]) : null };
   }
 
-  async lockIfFull(key: string, limit: number, now: number, duration: (level: number) => number) {
+  async lockIfFull(key: string, limit: Limit, now: number, duration: (level: number) => number) {
     const state = await this.state(key);
-    if (!state || state.failures < limit) return null;
-    const args = [now, limit, state.level, duration(state.level), idleTtlMs];
+    const full = state ? limitAt(limit, state.level) : 0;
+    if (!state || state.failures < full) return null;
+    const args = [now, full, state.level, duration(state.level), idleTtlMs];
     const until = Number(await this.redis.eval(lockScript, 1, prefix + key, ...args));
     return until > 0 ? until : null;
   }

@@ -1,9 +1,10 @@
 /**
  * Brute-force protection (ASVS 6.3.1, NIST SP 800-63B 5.2.2). Failed sign-ins count per account (per attempted
- * login name when there is no such account, so both answer alike) and per client address. Past the threshold
- * the account is locked for lockoutMinutes, doubling with each lock in a row; a locked sign-in is refused
- * before the password is looked at, so the answer is the same for the right and a wrong password, and
- * attempts during a lock count for nothing.
+ * login name when there is no such account, so both answer alike) and per client address; a client holding a
+ * device token for the account counts on its own device counter instead (docs/decisions/0400). Past the
+ * threshold the account (or device) is locked for lockoutMinutes, doubling with each lock in a row; the address
+ * is throttled with growing waits. A locked sign-in is refused before the password is looked at, so the answer is
+ * the same for the right and a wrong password, and attempts during a lock count for nothing.
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,12 +15,20 @@ import type { Caller } from '../access/caller.ts';
 import { type Actor, recordEvent } from '../events/events.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
 import type { UsersService } from '../users/users.service.ts';
-import { type FailureCounters, lockDuration, type Reserve } from './lockout.counters.ts';
+import { type FailureCounters, fixedLimit, type Limit, lockDuration, type Reserve } from './lockout.counters.ts';
 
 /** A quiet day forgets old failures, so a shared address does not stay one guess from a lock forever. */
 const decayMs = 86_400_000;
-/** An address may fail this many times the account threshold (password spraying across accounts). */
+/**
+ * An address may fail this many times the account threshold (password spraying across accounts) before it is
+ * throttled: then one attempt per wait, the wait doubling from 1 s up to 5 minutes. A throttle, not a lock: a
+ * shared address (NAT, proxy, a scanner next door) slows down strangers but never locks anyone out, and an
+ * attempt with a device token for its account is not counted or stopped by it.
+ */
 const addressFactor = 10;
+const addressDelay = (level: number): number => Math.min(1_000 * 2 ** Math.min(level, 16), 300_000);
+
+type Counter = { key: string; limit: Limit; resetOnSuccess: boolean; duration: (level: number) => number };
 /** Longest wait (real time) for in-flight attempts to settle before answering 429. */
 const settleWaitMs = 10_000;
 /**
@@ -53,19 +62,37 @@ export class LockoutService {
     private readonly counters: FailureCounters,
   ) {}
 
-  /** Reserves one attempt on every counter of this sign-in, or refuses it with 429 and Retry-After. */
-  async begin(account: string, ip: string | null, actor: Actor, userId: string | null): Promise<Attempt> {
+  /**
+   * Reserves one attempt on every counter of this sign-in, or refuses it with 429 and Retry-After.
+   * `deviceId` is that of a valid device token the client presented for this very account (device-tokens.ts):
+   * such an attempt counts on its device's own counter only, so neither the address throttle nor an account lock
+   * caused by somebody else stops it; without one, the account counter and the address throttle apply.
+   */
+  async begin(
+    account: string,
+    ip: string | null,
+    actor: Actor,
+    userId: string | null,
+    deviceId: string | null = null,
+  ): Promise<Attempt> {
     const { lockoutThreshold, lockoutMinutes } = await this.settings.get();
-    const counters = [{ key: account, limit: lockoutThreshold, resetOnSuccess: true }];
-    if (ip) counters.push({ key: `ip:${ip}`, limit: lockoutThreshold * addressFactor, resetOnSuccess: false });
-    const taken: typeof counters = [];
+    const lock = (level: number) => lockDuration(lockoutMinutes, level);
+    const counters: Counter[] = deviceId
+      ? [{ key: `device:${deviceId}`, limit: fixedLimit(lockoutThreshold), resetOnSuccess: true, duration: lock }]
+      : [{ key: account, limit: fixedLimit(lockoutThreshold), resetOnSuccess: true, duration: lock }];
+    if (ip && !deviceId) {
+      const limit = { first: lockoutThreshold * addressFactor, afterLock: 1 };
+      counters.push({ key: `ip:${ip}`, limit, resetOnSuccess: false, duration: addressDelay });
+    }
+    const taken: Counter[] = [];
     for (const counter of counters) {
       const r = await this.reserveWaiting(counter.key, counter.limit);
       const now = this.clock.now().getTime();
       if (!r.ok) {
         for (const t of taken) await this.guard(() => this.counters.undo(t.key));
-        await this.audit(actor, userId, 'auth.login', { reason: 'locked' }, 'failure');
-        const until = r.until ?? now + lockDuration(lockoutMinutes, r.level);
+        const reason = counter.key.startsWith('ip:') ? 'throttled' : 'locked';
+        await this.audit(actor, userId, 'auth.login', { reason }, 'failure');
+        const until = r.until ?? now + counter.duration(r.level);
         throw locked(Math.max(1, Math.ceil((until - now) / 1000)));
       }
       taken.push(counter);
@@ -78,9 +105,7 @@ export class LockoutService {
       failed: async () => {
         for (const c of taken) {
           const now = this.clock.now().getTime();
-          const until = await this.guard(() =>
-            this.counters.lockIfFull(c.key, c.limit, now, (level) => lockDuration(lockoutMinutes, level)),
-          );
+          const until = await this.guard(() => this.counters.lockIfFull(c.key, c.limit, now, c.duration));
           if (until !== null) {
             await this.audit(
               actor,
@@ -100,7 +125,7 @@ export class LockoutService {
    * being refused: a success frees the counter, a failure locks it. So parallel sign-ins with the right password
    * all get through, and parallel wrong ones still never exceed the limit.
    */
-  private async reserveWaiting(key: string, limit: number): Promise<Reserve> {
+  private async reserveWaiting(key: string, limit: Limit): Promise<Reserve> {
     const deadline = Date.now() + settleWaitMs;
     for (;;) {
       const now = this.clock.now().getTime();
@@ -120,7 +145,7 @@ export class LockoutService {
     if (!ip) return;
     const now = this.clock.now().getTime();
     const r = await this.guard(() =>
-      this.counters.reserve(`register:${ip}`, registrationsPerAddress, now, registrationQuietMs),
+      this.counters.reserve(`register:${ip}`, fixedLimit(registrationsPerAddress), now, registrationQuietMs),
     );
     if (!r.ok) {
       throw new AppError('RATE_LIMITED', {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { iso } from '../../clock.ts';
 import type { Db } from '../../db/database.ts';
 import { prepared } from '../../db/prepared.ts';
-import type { CounterState, FailureCounters, Reserve } from './lockout.counters.ts';
+import { type CounterState, type FailureCounters, type Limit, limitAt, type Reserve } from './lockout.counters.ts';
 
 export interface LoginThrottleTable {
   key: string;
@@ -25,11 +25,13 @@ const at = (ms: number) => iso(new Date(ms));
  * Takes one attempt when the counter allows it. A quiet period (decayMs without a failure, `cutoff`) starts the
  * count, and after an old lock the doubling, afresh.
  */
-const takeAttempt = prepared<{ key: string; limit: number; now: string; cutoff: string }, { lock_level: number }>(
-  ['key', 'limit', 'now', 'cutoff'],
-  (db, { key, limit, now, cutoff }) => {
-    const stale = sql<boolean>`(last_failure_at IS NULL OR last_failure_at < ${cutoff})`;
-    return db
+const takeAttempt = prepared<
+  { key: string; first: number; afterLock: number; now: string; cutoff: string },
+  { lock_level: number }
+>(['key', 'first', 'afterLock', 'now', 'cutoff'], (db, { key, first, afterLock, now, cutoff }) => {
+  const stale = sql<boolean>`(last_failure_at IS NULL OR last_failure_at < ${cutoff})`;
+  return (
+    db
       .updateTable('login_throttle')
       .set({
         failures: sql`CASE WHEN ${stale} THEN 1 ELSE failures + 1 END`,
@@ -38,10 +40,17 @@ const takeAttempt = prepared<{ key: string; limit: number; now: string; cutoff: 
       })
       .where('key', '=', key)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .where((eb) => eb.or([eb('failures', '<', limit), sql<boolean>`${stale}`]))
-      .returning(['lock_level']);
-  },
-);
+      // Each slot compared with an integer column, so PostgreSQL infers its type (a CASE of two slots it cannot).
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('lock_level', '=', 0), eb('failures', '<', first)]),
+          eb.and([eb('lock_level', '>', 0), eb('failures', '<', afterLock)]),
+          sql<boolean>`${stale}`,
+        ]),
+      )
+      .returning(['lock_level'])
+  );
+});
 
 const resetCounter = prepared<{ key: string }>(['key'], (db, { key }) =>
   db
@@ -64,7 +73,7 @@ const counterRow = prepared<{ key: string }, LoginThrottleTable>(['key'], (db, {
 export class DatabaseCounters implements FailureCounters {
   constructor(private readonly db: Db) {}
 
-  async reserve(key: string, limit: number, now: number, decayMs: number): Promise<Reserve> {
+  async reserve(key: string, limit: Limit, now: number, decayMs: number): Promise<Reserve> {
     const first = await this.take(key, limit, now, decayMs);
     if (first) return first;
     const row = await this.state(key);
@@ -79,21 +88,27 @@ export class DatabaseCounters implements FailureCounters {
     return (await this.take(key, limit, now, decayMs)) ?? { ok: false, level: 0, until: null };
   }
 
-  private async take(key: string, limit: number, now: number, decayMs: number): Promise<Reserve | undefined> {
-    const taken = await takeAttempt.first(this.db, { key, limit, now: at(now), cutoff: at(now - decayMs) });
+  private async take(key: string, limit: Limit, now: number, decayMs: number): Promise<Reserve | undefined> {
+    const taken = await takeAttempt.first(this.db, {
+      key,
+      first: limit.first,
+      afterLock: limit.afterLock,
+      now: at(now),
+      cutoff: at(now - decayMs),
+    });
     return taken ? { ok: true, level: Number(taken.lock_level) } : undefined;
   }
 
-  async lockIfFull(key: string, limit: number, now: number, duration: (level: number) => number) {
+  async lockIfFull(key: string, limit: Limit, now: number, duration: (level: number) => number) {
     const row = await this.state(key);
-    if (!row || row.failures < limit) return null;
+    if (!row || row.failures < limitAt(limit, row.level)) return null;
     const until = now + duration(row.level);
     // Only the request that took the last attempt gets here with a full counter; the WHERE makes it once.
     const locked = await this.db
       .updateTable('login_throttle')
       .set({ failures: 0, lock_level: row.level + 1, locked_until: at(until) })
       .where('key', '=', key)
-      .where('failures', '>=', limit)
+      .where('failures', '>=', limitAt(limit, row.level))
       .where('lock_level', '=', row.level)
       .executeTakeFirst();
     return Number(locked.numUpdatedRows) > 0 ? until : null;

@@ -2,9 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { clientOf } from '../../http/caller.ts';
-import { setSessionCookies } from '../../http/cookies.ts';
 import type { Services } from '../../services.ts';
-import type { LoginResult } from '../auth/auth.service.ts';
+import { signedIn } from '../auth/sign-in-answer.http.ts';
 import {
   codeSchema,
   codeSentSchema,
@@ -17,12 +16,6 @@ import {
 export const mfaLoginRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const tags = ['auth'];
   const { mfaLogin } = services;
-
-  const answer = async (result: LoginResult) => ({
-    token: result.token,
-    expiresAt: result.session.expires_at,
-    user: await services.users.toDto(result.user),
-  });
 
   app.post(
     '/api/auth/mfa/challenge',
@@ -53,8 +46,7 @@ export const mfaLoginRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     async (request, reply) => {
       const { mfaToken, method, code } = request.body;
       const result = await mfaLogin.complete(mfaToken, method, code, clientOf(request));
-      setSessionCookies(reply, services.cookies, result.token, new Date(result.session.expires_at));
-      return answer(result);
+      return signedIn(request, reply, services, result);
     },
   );
 
@@ -85,8 +77,7 @@ export const mfaLoginRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (request, reply) => {
       const result = await mfaLogin.enrolConfirm(request.body.mfaToken, request.body.code, clientOf(request));
-      setSessionCookies(reply, services.cookies, result.token, new Date(result.session.expires_at));
-      return { ...(await answer(result)), recoveryCodes: result.recoveryCodes };
+      return { ...(await signedIn(request, reply, services, result)), recoveryCodes: result.recoveryCodes };
     },
   );
 };

@@ -39,7 +39,8 @@ export const recoveryCodesSchema = z.object({
 
 export const codeSentSchema = z.object({ sentTo: z.string(), expiresAt: z.string() });
 
-export const sessionAnswerSchema = z.object({ token: z.string(), expiresAt: z.string(), user: userSchema });
+/** The same answer as a password sign-in's, device token included. */
+export { loginResponseSchema as sessionAnswerSchema } from '../auth/auth.schema.ts';
 
 export const mfaMethodSchema = z.enum(['totp', 'sms', 'recovery']);
 export const mfaTokenSchema = z.string().min(1).max(200);

@@ -51,6 +51,7 @@ export function StatsPage() {
                 withLabels
                 size={150}
                 thickness={24}
+                role="img"
                 aria-label="Users by status"
               />
               <Stack gap={4}>
@@ -79,6 +80,7 @@ export function StatsPage() {
                   {adoption}%
                 </Text>
               }
+              role="img"
               aria-label={`${adoption}% of users use two-step verification`}
             />
           </Group>
