@@ -11,6 +11,7 @@ import type { Deps } from './deps.ts';
 import { CopyAccessService } from './features/access/copy-access.service.ts';
 import { GrantsService } from './features/access/grants.service.ts';
 import { ApiKeysService } from './features/api-keys/api-keys.service.ts';
+import { ApplicationsService } from './features/applications/applications.service.ts';
 import { AuthService } from './features/auth/auth.service.ts';
 import { SignInSessions } from './features/auth/sign-in-session.ts';
 import { AccessWrites } from './features/directory/access-writes.ts';
@@ -68,6 +69,7 @@ export function createServices(deps: Deps) {
   const me = new MeService(db, clock, sessions, settings, users, mail, userWrites, passwordThrottle);
   const sessionMonitor = new SessionMonitorService(db, clock, settings, users);
   const apiKeys = new ApiKeysService(db, clock, users);
+  const applications = new ApplicationsService(db, clock);
   const roles = new RolesService(db, clock, users, accessWrites);
   const groups = new GroupsService(db, clock, settings, users, accessWrites);
   const organizations = new OrganizationsService(db, clock, users, accessWrites);
@@ -123,6 +125,7 @@ export function createServices(deps: Deps) {
     me,
     sessionMonitor,
     apiKeys,
+    applications,
     lockout,
     deviceTokens,
     cookies,

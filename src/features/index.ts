@@ -4,6 +4,7 @@ import { mailRoutes } from '../mail/mail.routes.ts';
 import type { Services } from '../services.ts';
 import { accessRoutes } from './access/access.routes.ts';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
+import { applicationsRoutes } from './applications/applications.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { consoleRoutes } from './console/console.plugin.ts';
 import { emailRoutes } from './email-change/email.routes.ts';
@@ -43,6 +44,7 @@ export const featureRoutes: FastifyPluginAsyncZod<{ services: Services }>[] = [
   settingsRoutes,
   sessionsRoutes,
   apiKeysRoutes,
+  applicationsRoutes,
   lockoutRoutes,
   mailRoutes,
   recoveryRoutes,

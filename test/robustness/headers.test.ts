@@ -168,15 +168,25 @@ for (const trusted of [false, true]) {
       // Spraying: many names, each below its own limit, together past the address limit (10 × threshold).
       const victim = unique('victim');
       await createMember(rig, { username: victim, password });
+      // The address limit throttles (a growing wait between attempts) rather than locking (issue 24), so whether
+      // one later attempt falls inside a wait depends on the machine's speed; the spray's own refusals do not: its
+      // guesses past the limit arrive together, inside the first wait.
       const names = Array.from({ length: 12 }, () => unique('spray'));
-      await Promise.all(
+      const statuses = await Promise.all(
         names.map(async (name) => {
-          for (let i = 0; i < lockoutThreshold - 1; i++) await guess(name, 'wrong');
+          const seen: number[] = [];
+          for (let i = 0; i < lockoutThreshold - 1; i++) seen.push((await guess(name, 'wrong')).status);
+          return seen;
         }),
       );
-      const status = (await guess(victim, password)).status;
-      figures[trusted ? 'sprayThenRightPasswordTrusted' : 'sprayThenRightPassword'] = status;
-      assert.equal(status, trusted ? 200 : 429, 'the address counter keys on the real peer unless a proxy is trusted');
+      const throttled = statuses.flat().filter((s) => s === 429).length;
+      figures[trusted ? 'sprayThrottledTrusted' : 'sprayThrottled'] = throttled;
+      if (trusted) {
+        assert.equal(throttled, 0, 'a trusted proxy’s addresses are counted apart');
+        assert.equal((await guess(victim, password)).status, 200);
+      } else {
+        assert.ok(throttled > 0, 'the address counter keys on the real peer: the spray past its limit is throttled');
+      }
     });
   });
 }

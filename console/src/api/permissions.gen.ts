@@ -16,6 +16,7 @@ export const permissionNames = [
   'events:read',
   'settings:read',
   'settings:write',
+  'applications:manage',
 ] as const;
 
 export type PermissionName = (typeof permissionNames)[number];

@@ -56,7 +56,7 @@ export interface paths {
                         /** Format: date-time */
                         expiresAt?: string;
                         name: string;
-                        permissions?: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                        permissions?: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                     };
                 };
             };
@@ -119,6 +119,300 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the applications (OAuth clients), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                backchannelLogoutUri: string | null;
+                                clientId: string;
+                                createdAt: string;
+                                firstParty: boolean;
+                                grantTypes: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                                id: string;
+                                name: string;
+                                pkceRequired: boolean;
+                                postLogoutRedirectUris: string[];
+                                redirectUris: string[];
+                                secretCreatedAt: string | null;
+                                /** @enum {string} */
+                                tokenEndpointAuthMethod: "client_secret_basic" | "none";
+                                /** @enum {string} */
+                                type: "confidential" | "public";
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                            total: number;
+                            totalExact: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register an application; a confidential one’s secret is in this answer only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        backchannelLogoutUri?: string;
+                        firstParty?: boolean;
+                        grantTypes?: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                        name: string;
+                        postLogoutRedirectUris?: string[];
+                        redirectUris: string[];
+                        /** @enum {string} */
+                        type: "confidential" | "public";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            backchannelLogoutUri: string | null;
+                            clientId: string;
+                            clientSecret?: string;
+                            createdAt: string;
+                            firstParty: boolean;
+                            grantTypes: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                            id: string;
+                            name: string;
+                            pkceRequired: boolean;
+                            postLogoutRedirectUris: string[];
+                            redirectUris: string[];
+                            secretCreatedAt: string | null;
+                            /** @enum {string} */
+                            tokenEndpointAuthMethod: "client_secret_basic" | "none";
+                            /** @enum {string} */
+                            type: "confidential" | "public";
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an application */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            backchannelLogoutUri: string | null;
+                            clientId: string;
+                            createdAt: string;
+                            firstParty: boolean;
+                            grantTypes: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                            id: string;
+                            name: string;
+                            pkceRequired: boolean;
+                            postLogoutRedirectUris: string[];
+                            redirectUris: string[];
+                            secretCreatedAt: string | null;
+                            /** @enum {string} */
+                            tokenEndpointAuthMethod: "client_secret_basic" | "none";
+                            /** @enum {string} */
+                            type: "confidential" | "public";
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an application */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an application (its type is fixed) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        backchannelLogoutUri?: string | null;
+                        firstParty?: boolean;
+                        grantTypes?: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                        name?: string;
+                        postLogoutRedirectUris?: string[];
+                        redirectUris?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            backchannelLogoutUri: string | null;
+                            clientId: string;
+                            createdAt: string;
+                            firstParty: boolean;
+                            grantTypes: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                            id: string;
+                            name: string;
+                            pkceRequired: boolean;
+                            postLogoutRedirectUris: string[];
+                            redirectUris: string[];
+                            secretCreatedAt: string | null;
+                            /** @enum {string} */
+                            tokenEndpointAuthMethod: "client_secret_basic" | "none";
+                            /** @enum {string} */
+                            type: "confidential" | "public";
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/applications/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate a confidential application’s secret: the old one stops at once; the new one is shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            backchannelLogoutUri: string | null;
+                            clientId: string;
+                            clientSecret: string;
+                            createdAt: string;
+                            firstParty: boolean;
+                            grantTypes: ("authorization_code" | "refresh_token" | "client_credentials")[];
+                            id: string;
+                            name: string;
+                            pkceRequired: boolean;
+                            postLogoutRedirectUris: string[];
+                            redirectUris: string[];
+                            secretCreatedAt: string | null;
+                            /** @enum {string} */
+                            tokenEndpointAuthMethod: "client_secret_basic" | "none";
+                            /** @enum {string} */
+                            type: "confidential" | "public";
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1456,7 +1750,7 @@ export interface paths {
                                 description: string | null;
                                 id: string;
                                 name: string;
-                                permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                                permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                             }[];
                         };
                     };
@@ -1478,7 +1772,7 @@ export interface paths {
                         description?: string | null;
                         name: string;
                         /** @default [] */
-                        permissions?: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                        permissions?: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                     };
                 };
             };
@@ -1494,7 +1788,7 @@ export interface paths {
                             description: string | null;
                             id: string;
                             name: string;
-                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                         };
                     };
                 };
@@ -1536,7 +1830,7 @@ export interface paths {
                             description: string | null;
                             id: string;
                             name: string;
-                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                         };
                     };
                 };
@@ -1582,7 +1876,7 @@ export interface paths {
                     "application/json": {
                         description?: string | null;
                         name?: string;
-                        permissions?: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                        permissions?: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                     };
                 };
             };
@@ -1598,7 +1892,7 @@ export interface paths {
                             description: string | null;
                             id: string;
                             name: string;
-                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                         };
                     };
                 };
@@ -2770,7 +3064,7 @@ export interface paths {
                                     via: "direct" | "group" | "organization";
                                 }[];
                                 /** @enum {string} */
-                                permission: "users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write";
+                                permission: "users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage";
                             }[];
                         };
                     };
@@ -2871,7 +3165,7 @@ export interface paths {
                                 description: string | null;
                                 id: string;
                                 name: string;
-                                permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                                permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                             }[];
                         };
                     };
@@ -3300,6 +3594,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Device token of the brute-force defence: send it back as `deviceToken` at the next sign-in of this account so that throttles and locks caused by others do not stop it (browsers get it as the gatehouse_device cookie) */
+                        deviceToken?: string;
                         password: string;
                         username: string;
                     };
@@ -3313,6 +3609,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Device token of the brute-force defence: send it back as `deviceToken` at the next sign-in of this account so that throttles and locks caused by others do not stop it (browsers get it as the gatehouse_device cookie) */
+                            deviceToken: string;
                             expiresAt: string;
                             token: string;
                             user: {
@@ -3443,6 +3741,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Device token of the brute-force defence: send it back as `deviceToken` at the next sign-in of this account so that throttles and locks caused by others do not stop it (browsers get it as the gatehouse_device cookie) */
+                            deviceToken: string;
                             expiresAt: string;
                             token: string;
                             user: {
@@ -3625,6 +3925,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Device token of the brute-force defence: send it back as `deviceToken` at the next sign-in of this account so that throttles and locks caused by others do not stop it (browsers get it as the gatehouse_device cookie) */
+                            deviceToken: string;
                             expiresAt: string;
                             recoveryCodes: string[];
                             token: string;
@@ -3887,7 +4189,7 @@ export interface paths {
                                 name: string;
                             }[];
                             path: string;
-                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                             phone: string | null;
                             phoneVerified: boolean;
                             roles: {
@@ -3961,7 +4263,7 @@ export interface paths {
                                 name: string;
                             }[];
                             path: string;
-                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                            permissions: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                             phone: string | null;
                             phoneVerified: boolean;
                             roles: {
@@ -4040,7 +4342,7 @@ export interface paths {
                         /** Format: date-time */
                         expiresAt?: string;
                         name: string;
-                        permissions?: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write")[];
+                        permissions?: ("users:read" | "users:write" | "users:delete" | "groups:read" | "groups:write" | "roles:read" | "roles:write" | "organizations:read" | "organizations:write" | "sessions:read" | "sessions:revoke" | "api-keys:manage" | "invitations:manage" | "events:read" | "settings:read" | "settings:write" | "applications:manage")[];
                     };
                 };
             };

@@ -20,6 +20,7 @@ import * as userSignInOrder from './0700-user-sign-in-order.ts';
 import * as userListIndexes from './0750-user-list-indexes.ts';
 import * as userSearchTable from './0800-user-search-table.ts';
 import * as oidc from './0850-oidc.ts';
+import * as applications from './0900-applications.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0750-user-list-indexes': userListIndexes,
   '0800-user-search-table': userSearchTable,
   '0850-oidc': oidc,
+  '0900-applications': applications,
 };

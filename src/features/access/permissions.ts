@@ -16,6 +16,7 @@ export const permissions = [
   'events:read',
   'settings:read',
   'settings:write',
+  'applications:manage',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -27,8 +28,8 @@ export function isPermission(value: string): value is Permission {
 /**
  * What a role held in an organization grants there: permissions over that organization's members and the
  * organization itself, and reading the role and group catalogues to assign them. Groups, roles, settings,
- * system API keys and the audit trail are global: an organization role naming them grants nothing (else an
- * organization admin could rename every group or change the settings of the whole service).
+ * system API keys, applications and the audit trail are global: an organization role naming them grants nothing
+ * (else an organization admin could rename every group or change the settings of the whole service).
  */
 export const organizationScopedPermissions: ReadonlySet<Permission> = new Set<Permission>([
   'users:read',
