@@ -123,6 +123,16 @@ describeBothDialects('bulk import and export', (tt) => {
     ]);
   });
 
+  test('a refused row leaves nothing behind: a new group it names is not created when another of its names is refused', async () => {
+    const t = tt();
+    const fresh = unique('NewTeam');
+    const r = await importCsv(t, `username,groups\n${unique('g')},${fresh};${'x'.repeat(150)}\n`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.refusedTotal, 1, JSON.stringify(r.body));
+    const groups = await t.request('GET', '/api/admin/groups', { token: t.adminToken, query: { q: fresh } });
+    assert.deepEqual(groups.body.items, []);
+  });
+
   test('rows of a later batch see the users an earlier batch wrote, in a dry run as in the real run', async () => {
     const t = tt();
     const p = unique('span');

@@ -194,6 +194,30 @@ describeWithSmtp('invitations', (t) => {
     assert.equal(users.body.items.length, 1);
   });
 
+  test('an accepted account is found by what it holds now: the placeholder’s earlier organization leaves its search text', async () => {
+    const { app, smtp } = t();
+    const org = await makeOrganization(app);
+    const email = address();
+    await app.request('POST', '/api/admin/invitations', {
+      token: app.adminToken,
+      body: { emails: [email], organizationId: org.id },
+    });
+    // Invited again with nothing: acceptance must hold exactly that (CVE-2022-23555), and search must agree.
+    await app.request('POST', '/api/admin/invitations', { token: app.adminToken, body: { emails: [email] } });
+    const token = tokenIn((await smtp.waitFor(email, 2))[1]!);
+    const username = unique('fresh');
+    const accepted = await app.request('POST', `/api/auth/invitations/${token}/accept`, {
+      body: { username, password },
+    });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    const byOrg = await app.request('GET', '/api/admin/users', { token: app.adminToken, query: { q: org.name } });
+    assert.deepEqual(
+      byOrg.body.items.map((u: { username: string }) => u.username),
+      [],
+      'the organization it no longer belongs to does not find it',
+    );
+  });
+
   test('an invitation expires after invitationTtlHours, a setting that takes effect without a restart', async () => {
     const { app, smtp } = t();
     const set = await app.request('PATCH', '/api/admin/settings', {

@@ -162,6 +162,8 @@ export async function applyRow(
   });
   const admitted =
     existing && !state.planned.has(existing.id) ? await obeyRules(() => admitUpdate(ctx, existing, row)) : undefined;
+  // Every name is checked before any group is created: a refused row leaves no group behind.
+  for (const name of row.groups ?? []) assertGroupName(name);
   // One at a time: a row may name a new group twice (or in another case), which must be created once.
   const groupIds: string[] = [];
   for (const name of row.groups ?? []) {
@@ -384,6 +386,10 @@ function newRowFor(ctx: RowContext, row: ImportRow, now: string): UserRow {
   return newUserRow(newId(ctx.clock.now()), now, row.username, {});
 }
 
+function assertGroupName(name: string): void {
+  if ([...name].length > 100) throw new RowRefused(`groups: "${name.slice(0, 20)}…" is longer than 100 characters`);
+}
+
 /** A group a row names, created (with its audit event) when missing. */
 export async function groupIdFor(
   ctx: RowContext,
@@ -393,7 +399,7 @@ export async function groupIdFor(
   const key = name.normalize('NFKC').toLowerCase();
   const known = ctx.names.groups.get(key);
   if (known) return known;
-  if ([...name].length > 100) throw new RowRefused(`groups: "${name.slice(0, 20)}…" is longer than 100 characters`);
+  assertGroupName(name);
   const now = ctx.clock.now();
   const id = newId(now);
   await insertGroup(ctx.trx, {

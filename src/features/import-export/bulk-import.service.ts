@@ -13,6 +13,7 @@ import { dialectOf } from '../../db/dialect.ts';
 import { AppError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
+import { lockAdmins } from '../access/last-admin.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { ImportBatchWrites } from '../directory/import-batch-writes.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -77,6 +78,8 @@ export class ImportService {
     return this.db
       .transaction()
       .execute(async (trx) => {
+        // One transaction for every batch: any lock a batch needs is taken here, first (see flush below).
+        await lockAdmins(trx);
         throw new DryRunRollback(await this.apply(caller, source, options, settings, (work) => work(trx)));
       })
       .catch((error: unknown) => {
@@ -108,7 +111,11 @@ export class ImportService {
     const flush = async () => {
       const rows = pending;
       pending = [];
-      await this.batch(inBatch, (ctx) => this.applyRows(ctx, rows, result), settings, caller);
+      // A row that sets a status may disable an administrator: the batch then takes the admins lock as its first
+      // statement (last-admin.ts), not in the middle after other rows' writes, where it could deadlock with a
+      // change holding that lock and waiting for one of those rows.
+      const mayDisable = rows.some(({ record }) => record.status !== undefined && record.status !== '');
+      await this.batch(inBatch, (ctx) => this.applyRows(ctx, rows, result), settings, caller, mayDisable);
       done += rows.length;
       options.onProgress?.(done);
     };
@@ -144,8 +151,10 @@ export class ImportService {
     work: (ctx: RowContext) => Promise<void>,
     settings: RowContext['settings'],
     caller: Caller,
+    takeAdminsLock = false,
   ) {
     await inBatch(async (trx) => {
+      if (takeAdminsLock) await lockAdmins(trx);
       const names = await loadNameIndex(trx);
       const ctx: RowContext = { trx, writes: this.writes, clock: this.clock, caller, settings, names };
       await work(ctx);

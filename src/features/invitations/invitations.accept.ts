@@ -112,6 +112,8 @@ export class InvitationAcceptance {
       });
       await this.accessWrites.clearPlaceholderAccess(trx, user.id);
       await this.grants.apply(trx, { ...systemCaller, actor: invitee }, user.id, granted);
+      // The placeholder's earlier access is gone even when the invitation grants nothing: the search text follows.
+      await this.writes.refreshSearchText(trx, [user.id]);
       return this.users.toDto((await findUserById(trx, user.id))!, trx);
     });
   }
