@@ -27,6 +27,16 @@ type Ctx = {
 
 const password = 'audited user password';
 
+/** A confidential application made by the admin, for the routes that change one. */
+async function application(c: Ctx): Promise<string> {
+  const r = await c.t.request('POST', '/api/admin/applications', {
+    token: c.t.adminToken,
+    body: { name: unique('app'), type: 'confidential', redirectUris: ['https://app.example.com/callback'] },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.id as string;
+}
+
 /** Minimal valid requests, by "METHOD /route/:pattern". */
 const drive: Record<string, (c: Ctx) => Promise<Call>> = {
   'PATCH /api/me': async (c) => ({ url: '/api/me', token: (await c.user()).token, body: { displayName: 'Me' } }),
@@ -188,6 +198,19 @@ const drive: Record<string, (c: Ctx) => Promise<Call>> = {
     });
     return { url: `/api/admin/api-keys/${key.body.id}` };
   },
+  'POST /api/admin/applications': async () => ({
+    url: '/api/admin/applications',
+    body: { name: unique('app'), type: 'confidential', redirectUris: ['https://app.example.com/callback'] },
+  }),
+  'PATCH /api/admin/applications/:id': async (c) => ({
+    method: 'PATCH',
+    url: `/api/admin/applications/${await application(c)}`,
+    body: { name: unique('renamed') },
+  }),
+  'DELETE /api/admin/applications/:id': async (c) => ({ url: `/api/admin/applications/${await application(c)}` }),
+  'POST /api/admin/applications/:id/secret': async (c) => ({
+    url: `/api/admin/applications/${await application(c)}/secret`,
+  }),
   'POST /api/admin/users/:id/unlock': async (c) => ({ url: `/api/admin/users/${(await c.user()).id}/unlock` }),
   'POST /api/admin/users/:id/recovery-link': async (c) => ({
     url: `/api/admin/users/${(await c.user({ email: `${unique('r')}@example.test` })).id}/recovery-link`,

@@ -34,7 +34,7 @@ function stoppedAtTheDoor(status: number, body: string): boolean {
 }
 
 describeBothDialects('robustness: hostile requests generated from the route schemas', (t) => {
-  test(`ASVS 1.2.5/2.2.1: ${count} malformed or hostile requests: no 500, problem answers, no table changed`, async () => {
+  test(`ASVS 1.2.5/2.2.1: at least ${count} malformed or hostile requests: no 500, problem answers, no table changed`, async () => {
     const { app, adminToken, config, dialect } = t();
     const doc = app.swagger() as Parameters<typeof operationsOf>[0];
     const targets = operationsOf(doc);
@@ -42,7 +42,10 @@ describeBothDialects('robustness: hostile requests generated from the route sche
     const { db } = openDatabase(config);
     try {
       const before = await snapshot(db, dialect);
-      const requests = fc.sample(hostileRequest(targets), { numRuns: count, seed: 8 });
+      // The same share for every route (a flat sample over a growing route table left some routes with only
+      // refusals at the door), each route from its own fixed seed.
+      const perRoute = Math.max(12, Math.ceil(count / targets.length));
+      const requests = targets.flatMap((op, i) => fc.sample(hostileRequest([op]), { numRuns: perRoute, seed: 8 + i }));
       const reached = new Set(requests.map((r) => r.route));
       const missed = targets.map((o) => `${o.method} ${o.path}`).filter((route) => !reached.has(route));
       assert.deepEqual(missed, [], 'every route gets hostile requests');
@@ -70,7 +73,7 @@ describeBothDialects('robustness: hostile requests generated from the route sche
       const after = await snapshot(db, dialect);
       const changed = Object.keys({ ...before, ...after }).filter((k) => k !== 'events' && before[k] !== after[k]);
       await recordFigures(`badInput.${dialect}`, {
-        requests: count,
+        requests: requests.length,
         routes: targets.length,
         routesWithoutCredentialOnly: targets.filter(anonymousOnly).map((o) => `${o.method} ${o.path}`),
         routesAnsweringThemselves: pastTheDoor.size,

@@ -109,13 +109,14 @@ describeBothDatabases('oidc adapter', (t) => {
 
   test('a payload is gone once expiresIn seconds have passed on the clock, and the sweep deletes it', async () => {
     const [session, uid, device, userCode] = [id(), id(), id(), `U-${id()}`];
-    await adapter('Session').upsert(session, { uid }, 60);
-    await adapter('DeviceCode').upsert(device, { userCode }, 60);
-    t().clock.advance(59_000);
+    // The test clock runs on from real time: a minute's margin on each side of the 10-minute expiry.
+    await adapter('Session').upsert(session, { uid }, 600);
+    await adapter('DeviceCode').upsert(device, { userCode }, 600);
+    t().clock.advance(540_000);
     assert.ok(await adapter('Session').find(session));
     assert.ok(await adapter('Session').findByUid(uid));
     assert.ok(await adapter('DeviceCode').findByUserCode(userCode));
-    t().clock.advance(2_000);
+    t().clock.advance(120_000);
     assert.equal(await adapter('Session').find(session), undefined);
     assert.equal(await adapter('Session').findByUid(uid), undefined);
     assert.equal(await adapter('DeviceCode').findByUserCode(userCode), undefined);
