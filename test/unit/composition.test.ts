@@ -15,6 +15,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
 import { openDatabase } from '../../src/db/open.ts';
+import type { Caller } from '../../src/features/access/caller.ts';
 import { AuthService } from '../../src/features/auth/auth.service.ts';
 import type { SignInSessions } from '../../src/features/auth/sign-in-session.ts';
 import type { AccessWrites } from '../../src/features/directory/access-writes.ts';
@@ -56,6 +57,15 @@ export function withoutAGate(
     new Settings(db, clock),
     void access,
   ];
+}
+
+/** Compiled, never run: a row loaded for reading (scope only, no outrank) is not one the write path changes. */
+export async function readRowsAreNotChangeable(db: Db, writes: UserWrites, caller: Caller): Promise<void> {
+  const read = await writes.loadFor(db, caller, 'id', 'users:read');
+  // @ts-expect-error users:read checks no rank: its row cannot be handed to a change
+  await writes.change(db, caller.actor, read, {}, { action: 'x' });
+  const controlled = await writes.loadFor(db, caller, 'id', 'users:write');
+  await writes.change(db, caller.actor, controlled, {}, { action: 'x' });
 }
 
 test('the running app wires every gate: each is a function or a service, none missing', async () => {

@@ -11,7 +11,10 @@ import { type Access, accessOf } from './access.service.ts';
 import type { Permission } from './permissions.ts';
 
 /** The route permissions that give control over the target account. */
-export const controllingPermissions: ReadonlySet<Permission> = new Set<Permission>([
+/** A permission that gives control over the target account (see controllingPermissions). */
+export type ControllingPermission = 'users:write' | 'users:delete' | 'sessions:revoke' | 'api-keys:manage';
+
+export const controllingPermissions: ReadonlySet<Permission> = new Set<ControllingPermission>([
   'users:write',
   'users:delete',
   'sessions:revoke',

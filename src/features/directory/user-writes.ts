@@ -13,7 +13,7 @@ import { AppError } from '../../errors.ts';
 import { accessOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
 import { lockAdmins } from '../access/last-admin.ts';
-import { controllingPermissions } from '../access/outrank.ts';
+import { type ControllingPermission, controllingPermissions } from '../access/outrank.ts';
 import type { Permission } from '../access/permissions.ts';
 import { type Actor, type EventInput, recordEvent } from '../events/events.service.ts';
 import { findUserById } from '../users/users.store.ts';
@@ -42,7 +42,10 @@ export class UserWrites {
    * controlling permission (users:write, users:delete, sessions:revoke, api-keys:manage) also needs the caller to
    * hold everything the user holds (403 OUTRANKED), unless it acts on itself.
    */
-  async loadFor(db: Db, caller: Caller, id: string, permission: Permission): Promise<Changeable> {
+  async loadFor(db: Db, caller: Caller, id: string, permission: ControllingPermission): Promise<Changeable>;
+  /** A user the caller may read: scope only; the row it answers cannot be changed through this class. */
+  async loadFor(db: Db, caller: Caller, id: string, permission: Permission): Promise<UserRow>;
+  async loadFor(db: Db, caller: Caller, id: string, permission: Permission): Promise<UserRow> {
     const row = await findUserById(db, id);
     if (!row) throw new AppError('USER_NOT_FOUND');
     await assertMayChange(db, caller, row, permission, controllingPermissions.has(permission));

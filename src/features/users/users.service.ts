@@ -12,6 +12,7 @@ import { AppError } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
+import type { ControllingPermission } from '../access/outrank.ts';
 import type { Permission } from '../access/permissions.ts';
 import type { AccessWrites } from '../directory/access-writes.ts';
 import { keepVerifiedFlags, newUserRow, userColumns } from '../directory/user-row.ts';
@@ -61,7 +62,9 @@ export class UsersService {
   ) {}
 
   /** Loads a user the caller may act on with `permission`; outside its scope a user does not exist (404). */
-  async getRowFor(caller: Caller, id: string, permission: Permission, db: Db = this.db): Promise<Changeable> {
+  async getRowFor(caller: Caller, id: string, permission: ControllingPermission, db?: Db): Promise<Changeable>;
+  async getRowFor(caller: Caller, id: string, permission: Permission, db?: Db): Promise<UserRow>;
+  async getRowFor(caller: Caller, id: string, permission: Permission, db: Db = this.db): Promise<UserRow> {
     return this.writes.loadFor(db, caller, id, permission);
   }
 
