@@ -1,9 +1,8 @@
 /** Personal and system API keys, and every credential type after disable and delete; both dialects. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { iso } from '../../src/clock.ts';
-import { newId } from '../../src/crypto/tokens.ts';
 import { describeBothDialects, unique } from '../harness.ts';
+import { userHolding } from '../support/access-fixtures.ts';
 
 const password = 'api key test password';
 
@@ -15,27 +14,7 @@ describeBothDialects('api keys', (t) => {
   };
 
   /** A user holding exactly `permissions` through a role of its own. */
-  const userWith = async (permissions: string[]) => {
-    const { app, createUser, signIn } = t();
-    const username = unique('holder');
-    const id = await createUser({ username, password });
-    const roleId = newId();
-    const name = unique('role');
-    await app.services.db
-      .insertInto('roles')
-      .values({
-        id: roleId,
-        name,
-        name_key: name.toLowerCase(),
-        description: null,
-        permissions: JSON.stringify(permissions),
-        built_in: 0,
-        created_at: iso(new Date()),
-      })
-      .execute();
-    await app.services.db.insertInto('user_roles').values({ user_id: id, role_id: roleId }).execute();
-    return { id, token: await signIn(username, password) };
-  };
+  const userWith = (permissions: string[]) => userHolding(t(), permissions, password);
 
   test('a personal key is shown once as gh_<prefix>_<secret>; lists show the prefix only; stored hashed', async () => {
     const { request, adminToken, app, clock } = t();

@@ -1,9 +1,9 @@
 /** The applications (OAuth clients) registry and its admin API (issue 25, second slice); both dialects. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { iso } from '../../src/clock.ts';
 import { newId } from '../../src/crypto/tokens.ts';
 import { describeBothDialects, unique } from '../harness.ts';
+import { userHolding } from '../support/access-fixtures.ts';
 
 const password = 'applications test password';
 const base = '/api/admin/applications';
@@ -42,27 +42,7 @@ describeBothDialects('applications', (t) => {
   };
 
   /** A signed-in user holding exactly `permissions` through a role of its own. */
-  const userWith = async (permissions: string[]) => {
-    const { app, createUser, signIn } = t();
-    const username = unique('holder');
-    const id = await createUser({ username, password });
-    const roleId = newId();
-    const name = unique('role');
-    await app.services.db
-      .insertInto('roles')
-      .values({
-        id: roleId,
-        name,
-        name_key: name.toLowerCase(),
-        description: null,
-        permissions: JSON.stringify(permissions),
-        built_in: 0,
-        created_at: iso(new Date()),
-      })
-      .execute();
-    await app.services.db.insertInto('user_roles').values({ user_id: id, role_id: roleId }).execute();
-    return signIn(username, password);
-  };
+  const userWith = async (permissions: string[]) => (await userHolding(t(), permissions, password)).token;
 
   test('a confidential application gets a client id and a secret shown once, stored only as a hash', async () => {
     const { request, adminToken, app } = t();

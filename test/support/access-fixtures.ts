@@ -1,5 +1,7 @@
 /** Roles, groups and organizations for the account-lifecycle tests, made through the admin API. */
 import assert from 'node:assert/strict';
+import { iso } from '../../src/clock.ts';
+import { newId } from '../../src/crypto/tokens.ts';
 import { type TestApp, unique } from '../harness.ts';
 
 type Ref = { id: string; name: string };
@@ -47,4 +49,29 @@ export async function giveRole(app: TestApp, userId: string, roleId: string): Pr
 /** Makes a user a member of an organization holding a role there (an organization admin's delegated access). */
 export async function giveOrganizationRole(app: TestApp, userId: string, organizationId: string, roleId: string) {
   await post(app, 'POST', `/api/admin/organizations/${organizationId}/members`, { userId, roleIds: [roleId] });
+}
+
+/**
+ * A signed-in user holding exactly `permissions` through a role of its own, written as rows so that a test of one
+ * route depends on no other route than user creation and sign-in.
+ */
+export async function userHolding(app: TestApp, permissions: string[], password: string) {
+  const username = unique('holder');
+  const id = await app.createUser({ username, password });
+  const roleId = newId();
+  const name = unique('role');
+  await app.app.services.db
+    .insertInto('roles')
+    .values({
+      id: roleId,
+      name,
+      name_key: name.toLowerCase(),
+      description: null,
+      permissions: JSON.stringify(permissions),
+      built_in: 0,
+      created_at: iso(new Date()),
+    })
+    .execute();
+  await app.app.services.db.insertInto('user_roles').values({ user_id: id, role_id: roleId }).execute();
+  return { id, token: await app.signIn(username, password) };
 }
