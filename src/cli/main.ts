@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { openDatabase } from '../db/open.ts';
 import { registerBulkCommands } from './bulk.commands.ts';
+import { registerOidcCommands } from './oidc.commands.ts';
 import { run } from './run.ts';
 import { registerAdminCommands, registerUsersCommands } from './users.commands.ts';
 
@@ -34,5 +35,6 @@ program
 registerAdminCommands(program);
 registerUsersCommands(program);
 registerBulkCommands(program);
+registerOidcCommands(program);
 
 await program.parseAsync(process.argv);
