@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { newId } from '../../src/crypto/tokens.ts';
+import { oidcAdapterFactory } from '../../src/features/oidc/oidc.adapter.ts';
 import { describeBothDialects, unique } from '../harness.ts';
 import { userHolding } from '../support/access-fixtures.ts';
 
@@ -337,6 +338,36 @@ describeBothDialects('applications', (t) => {
     }
     assert.equal(await app.services.applications.findClientForProvider(made.clientId), undefined);
     assert.equal(await app.services.applications.verifyClientSecret(made.clientId, made.clientSecret ?? ''), false);
+  });
+
+  test("deleting an application revokes every grant, code and token issued to it, and no other client's", async () => {
+    const { request, adminToken, adminId, app, clock } = t();
+    const [gone, kept] = [await confidential(), await confidential()];
+    const payloads = oidcAdapterFactory(app.services.db, clock);
+    const issued = async (clientId: string) => {
+      const grantId = newId();
+      await payloads('Grant').upsert(grantId, { accountId: adminId, clientId }, 3600);
+      await payloads('RefreshToken').upsert(newId(), { accountId: adminId, clientId, grantId }, 3600);
+      await payloads('AuthorizationCode').upsert(newId(), { accountId: adminId, clientId, grantId }, 60);
+      return grantId;
+    };
+    const [goneGrant, keptGrant] = [await issued(gone.clientId), await issued(kept.clientId)];
+    assert.equal((await request('DELETE', `${base}/${gone.id}`, { token: adminToken })).status, 204);
+    const left = await app.services.db.selectFrom('oidc_payloads').select(['client_id', 'model']).execute();
+    assert.deepEqual(
+      left.filter((r) => r.client_id === gone.clientId),
+      [],
+    );
+    assert.equal(left.filter((r) => r.client_id === kept.clientId).length, 3);
+    assert.equal(await payloads('Grant').find(goneGrant), undefined);
+    assert.ok(await payloads('Grant').find(keptGrant));
+    const event = await app.services.db
+      .selectFrom('events')
+      .select('details')
+      .where('action', '=', 'application.delete')
+      .where('target_id', '=', gone.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(JSON.parse(event.details).artifactsRevoked, 3);
   });
 
   test('two applications never share a client id: random ids, and a unique index behind them', async () => {

@@ -21,6 +21,7 @@ import * as userListIndexes from './0750-user-list-indexes.ts';
 import * as userSearchTable from './0800-user-search-table.ts';
 import * as oidc from './0850-oidc.ts';
 import * as applications from './0900-applications.ts';
+import * as oidcClientIndex from './0950-oidc-client-index.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0800-user-search-table': userSearchTable,
   '0850-oidc': oidc,
   '0900-applications': applications,
+  '0950-oidc-client-index': oidcClientIndex,
 };

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.ts';
 import { decodeCursor, encodeCursor, type Page } from '../../http/pagination.ts';
 import type { Caller } from '../access/caller.ts';
 import { recordEvent } from '../events/events.service.ts';
+import { deletePayloadsOfClient } from '../oidc/oidc.store.ts';
 import { type ProviderClientMetadata, providerMetadataOf } from './applications.provider.ts';
 import {
   type ApplicationDto,
@@ -144,10 +145,12 @@ export class ApplicationsService {
     await this.db.transaction().execute(async (trx) => {
       const row = await this.rowOf(trx, id);
       await store.deleteApplication(trx, id);
+      // Its grants and every code and token issued under them go with it, in the same transaction.
+      const artifactsRevoked = await deletePayloadsOfClient(trx, row.client_id);
       await recordEvent(trx, this.clock, caller.actor, {
         action: 'application.delete',
         target: { type: 'application', id },
-        details: { name: row.name, clientId: row.client_id, type: row.type },
+        details: { name: row.name, clientId: row.client_id, type: row.type, artifactsRevoked },
       });
     });
   }

@@ -72,6 +72,12 @@ export async function deletePayloadsOfGrant(db: Db, model: string, grantId: stri
   await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).where('model', '=', model).execute();
 }
 
+/** Deletes every artifact issued to a client (its grants, codes, tokens): the client itself is going. */
+export async function deletePayloadsOfClient(db: Db, clientId: string): Promise<number> {
+  const r = await db.deleteFrom('oidc_payloads').where('client_id', '=', clientId).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Deletes every artifact expired at `now`; answers how many went. */
 export async function deleteExpiredPayloads(db: Db, now: string): Promise<number> {
   const r = await db.deleteFrom('oidc_payloads').where('expires_at', '<=', now).executeTakeFirst();
