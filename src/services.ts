@@ -55,7 +55,7 @@ export function createServices(deps: Deps) {
   const settings = new SettingsService(db, clock, groupExists);
   const sessions = new SessionsService(db, clock, settings);
   const users = new UsersService(db, dialect, clock, settings, userWrites, accessWrites);
-  const lifecycle = new UserLifecycleService(db, clock, users, sessions, settings, userWrites);
+  const lifecycle = new UserLifecycleService(db, users, sessions, settings, userWrites);
   const mail = new MailService(db, clock, config);
   const counters = config.redisUrl ? new RedisCounters(config.redisUrl) : new DatabaseCounters(db);
   const lockout = new LockoutService(db, clock, settings, users, counters);

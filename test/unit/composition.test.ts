@@ -5,6 +5,7 @@
  * The runtime tests check that the app's own composition wires every gate, and that no hook or optional gate
  * call has come back into the sources.
  */
+// biome-ignore-all lint/complexity/useLiteralKeys: the gates are private fields, read by name on purpose.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -7,9 +7,9 @@
 import type { Db } from '../../db/database.ts';
 import { fieldError } from '../../errors.ts';
 import type { AccessWrites } from '../directory/access-writes.ts';
+import { knownRoles } from '../directory/directory.rules.ts';
 import { findGroupRows, rolesThroughGroups } from '../groups/groups.store.ts';
 import { findOrganizationRow } from '../organizations/organizations.store.ts';
-import { findRoleRows } from '../roles/roles.store.ts';
 import type { Caller } from './caller.ts';
 import { assertCanGrantRoles } from './escalation.ts';
 
@@ -52,13 +52,4 @@ export class GrantsService {
       assertCanGrantRoles(caller.access, orgRoles, 'in this organization the role', grants.organizationId);
     }
   }
-}
-
-async function knownRoles(db: Db, roleIds: string[], field: string) {
-  const unique = [...new Set(roleIds)];
-  const rows = await findRoleRows(db, unique);
-  unique.forEach((id, i) => {
-    if (!rows.some((r) => r.id === id)) throw fieldError(`${field}.${i}`, 'is not a role');
-  });
-  return rows;
 }

@@ -4,9 +4,9 @@
  * Every attempt is an audit event; every failure answers the same 401.
  */
 
-import { type Clock, iso } from '../../clock.ts';
+import type { Clock } from '../../clock.ts';
 import { dummyVerify, hashPassword, verifyPassword } from '../../crypto/passwords.ts';
-import type { Db, SessionRow, UserRow } from '../../db/database.ts';
+import type { Db, UserRow } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { UserWrites } from '../directory/user-writes.ts';
 import type { Actor } from '../events/events.service.ts';

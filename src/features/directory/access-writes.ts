@@ -15,16 +15,15 @@ import type { Db } from '../../db/database.ts';
 import { AppError, assertThat, fieldError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
-import { grantsAdmin, lockAdmins } from '../access/last-admin.ts';
+import { assertCanGrantRoles } from '../access/escalation.ts';
+import { assertAnAdminRemains, grantsAdmin, lockAdmins } from '../access/last-admin.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { findGroupRows, groupIdsOfUser, rolesThroughGroups } from '../groups/groups.store.ts';
 import { findOrganizationRow, memberRoleIds } from '../organizations/organizations.store.ts';
 import { directRoleIdsOf, findRoleRows } from '../roles/roles.store.ts';
-import { assertAdminsRemain, assertMayGrant } from './directory.rules.ts';
+import { knownRoles, type RoleRow } from './directory.rules.ts';
 import * as store from './directory.store.ts';
 import { refreshSearchText } from './search-refresh.ts';
-
-type RoleRow = Awaited<ReturnType<typeof findRoleRows>>[number];
 
 export class AccessWrites {
   constructor(private readonly clock: Clock) {}
@@ -33,7 +32,7 @@ export class AccessWrites {
   async grantRoles(trx: Db, caller: Caller, userId: string, roleIds: string[], field = 'roleIds'): Promise<void> {
     const roles = await knownRoles(trx, roleIds, field);
     if (roles.length === 0) return;
-    assertMayGrant(caller, roles, 'the role');
+    assertCanGrantRoles(caller.access, roles, 'the role');
     for (const role of roles) await store.addUserRole(trx, userId, role.id);
     await refreshSearchText(trx, [userId]);
     await recordEvent(trx, this.clock, caller.actor, {
@@ -54,9 +53,9 @@ export class AccessWrites {
       trx,
       current.filter((id) => !wanted.includes(id)),
     );
-    assertMayGrant(caller, [...added, ...removed], 'the role');
+    assertCanGrantRoles(caller.access, [...added, ...removed], 'the role');
     await store.setUserRoleRows(trx, userId, wanted);
-    if (grantsAdmin(removed)) await assertAdminsRemain(trx);
+    if (grantsAdmin(removed)) await assertAnAdminRemains(trx);
     await refreshSearchText(trx, [userId]);
     await recordEvent(trx, this.clock, caller.actor, {
       action: 'user.roles.set',
@@ -74,7 +73,7 @@ export class AccessWrites {
     unique.forEach((gid, i) => {
       if (!rows.some((r) => r.id === gid)) throw fieldError(`${field}.${i}`, 'is not a group');
     });
-    assertMayGrant(caller, await rolesThroughGroups(trx, unique), 'through the group the role');
+    assertCanGrantRoles(caller.access, await rolesThroughGroups(trx, unique), 'through the group the role');
     for (const row of rows) {
       if (await store.addMemberRow(trx, row.id, userId)) {
         await recordEvent(trx, this.clock, caller.actor, {
@@ -100,7 +99,7 @@ export class AccessWrites {
   ): Promise<void> {
     await lockAdmins(trx);
     const lost = await rolesThroughGroups(trx, [group.id]);
-    assertMayGrant(caller, lost, 'through the group the role');
+    assertCanGrantRoles(caller.access, lost, 'through the group the role');
     const groups = await groupIdsOfUser(trx, userId);
     assertThat(groups.includes(group.id), 'NOT_FOUND', 'The user is not a member of this group');
     if (requireGroup && groups.length === 1) {
@@ -109,7 +108,7 @@ export class AccessWrites {
       });
     }
     await store.removeMemberRow(trx, group.id, userId);
-    if (grantsAdmin(lost)) await assertAdminsRemain(trx);
+    if (grantsAdmin(lost)) await assertAnAdminRemains(trx);
     await refreshSearchText(trx, [userId]);
     await recordEvent(trx, this.clock, caller.actor, {
       action: 'group.member.remove',
@@ -132,7 +131,7 @@ export class AccessWrites {
   ): Promise<void> {
     const org = await organizationInScope(trx, caller, organizationId, field);
     const roles = await knownRoles(trx, roleIds, 'roleIds');
-    assertMayGrant(caller, roles, 'in this organization the role', organizationId);
+    assertCanGrantRoles(caller.access, roles, 'in this organization the role', organizationId);
     const unique = roles.map((r) => r.id);
     await store.upsertOrganizationMember(trx, organizationId, userId, iso(this.clock.now()), unique);
     await refreshSearchText(trx, [userId]);
@@ -148,7 +147,12 @@ export class AccessWrites {
     const org = await organizationInScope(trx, caller, organizationId, 'organizationId');
     const current = await memberRoleIds(trx, organizationId, userId);
     assertThat(current, 'NOT_FOUND', 'The user is not a member of this organization');
-    assertMayGrant(caller, await findRoleRows(trx, current), 'in this organization the role', organizationId);
+    assertCanGrantRoles(
+      caller.access,
+      await findRoleRows(trx, current),
+      'in this organization the role',
+      organizationId,
+    );
     if (caller.user?.id === userId && scopeOf(caller.access, 'organizations:write') !== 'all') {
       throw new AppError('CANNOT_DELETE_SELF', {
         detail: 'A delegated administrator cannot remove itself from its organization',
@@ -179,13 +183,4 @@ async function organizationInScope(trx: Db, caller: Caller, id: string, field: s
   const scope = scopeOf(caller.access, 'organizations:write');
   assertThat(scope === 'all' || scope.includes(id), 'NOT_FOUND', 'Organization not found');
   return org;
-}
-
-async function knownRoles(db: Db, roleIds: string[], field: string): Promise<RoleRow[]> {
-  const unique = [...new Set(roleIds)];
-  const rows = await findRoleRows(db, unique);
-  unique.forEach((id, i) => {
-    if (!rows.some((r) => r.id === id)) throw fieldError(`${field}.${i}`, 'is not a role');
-  });
-  return rows;
 }

@@ -5,15 +5,17 @@
  * and be skipped on another (the import once granted Admin and rewrote an administrator's email: issue 23).
  */
 import type { Db, UserRow } from '../../db/database.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, fieldError } from '../../errors.ts';
 import { scopeOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
-import { assertCanGrantRoles, type RoleLike } from '../access/escalation.ts';
-import { assertAnAdminRemains, lockAdmins } from '../access/last-admin.ts';
+import { lockAdmins } from '../access/last-admin.ts';
 import { assertOutranks } from '../access/outrank.ts';
 import type { Permission } from '../access/permissions.ts';
 import { builtInRoleIds } from '../access/permissions.ts';
-import { countActiveAdmins } from '../roles/roles.store.ts';
+import { countActiveAdmins, findRoleRows } from '../roles/roles.store.ts';
+
+export type RoleRow = Awaited<ReturnType<typeof findRoleRows>>[number];
+
 import { organizationIdsOf } from '../users/users.store.ts';
 
 /**
@@ -36,15 +38,20 @@ export async function assertMayChange(
   if (outrank && caller.user?.id !== user.id) await assertOutranks(db, caller.access, user.id);
 }
 
-/** Nobody grants a role (directly, through a group, or in an organization) whose permissions it does not hold. */
-export function assertMayGrant(caller: Caller, roles: readonly RoleLike[], what: string, organizationId?: string) {
-  assertCanGrantRoles(caller.access, [...roles], what, organizationId);
+/** The roles named by id, each once; an unknown one answers 400 naming `field.N`. */
+export async function knownRoles(db: Db, roleIds: readonly string[], field: string): Promise<RoleRow[]> {
+  const unique = [...new Set(roleIds)];
+  const rows = await findRoleRows(db, unique);
+  unique.forEach((id, i) => {
+    if (!rows.some((r) => r.id === id)) throw fieldError(`${field}.${i}`, 'is not a role');
+  });
+  return rows;
 }
 
 /**
  * A status change: nobody disables itself, an invited user becomes active only by accepting its invitation, and
  * the last active administrator stays active. Call before the write;
- * assertAdminsRemain after it is the backstop.
+ * assertAnAdminRemains after it is the backstop.
  */
 export async function assertStatusChange(
   db: Db,
@@ -68,6 +75,3 @@ export async function assertStatusChange(
     }
   }
 }
-
-/** The backstop after a write that may have taken administrators away: rolls the transaction back if none is left. */
-export const assertAdminsRemain = assertAnAdminRemains;

@@ -12,12 +12,12 @@ import { isUniqueViolation } from '../../db/dialect.ts';
 import { AppError } from '../../errors.ts';
 import { accessOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
-import { lockAdmins } from '../access/last-admin.ts';
+import { assertAnAdminRemains, lockAdmins } from '../access/last-admin.ts';
 import { type ControllingPermission, controllingPermissions } from '../access/outrank.ts';
 import type { Permission } from '../access/permissions.ts';
 import { type Actor, type EventInput, recordEvent } from '../events/events.service.ts';
 import { findUserById } from '../users/users.store.ts';
-import { assertAdminsRemain, assertMayChange, assertStatusChange } from './directory.rules.ts';
+import { assertMayChange, assertStatusChange } from './directory.rules.ts';
 import * as store from './directory.store.ts';
 import { refreshSearchText } from './search-refresh.ts';
 
@@ -82,7 +82,7 @@ export class UserWrites {
     const isAdmin = status !== 'active' && (await accessOf(trx, user.id)).isAdmin;
     await assertStatusChange(trx, caller, user, status, isAdmin);
     await store.updateUserRow(trx, user.id, { status, updated_at: iso(this.clock.now()) });
-    if (isAdmin) await assertAdminsRemain(trx);
+    if (isAdmin) await assertAnAdminRemains(trx);
     await recordEvent(trx, this.clock, caller.actor, { target: { type: 'user', id: user.id }, ...event });
     return { ...user, status };
   }
@@ -105,7 +105,7 @@ export class UserWrites {
     await lockAdmins(trx);
     const isAdmin = (await accessOf(trx, user.id)).isAdmin;
     await store.deleteUserRow(trx, user.id);
-    if (isAdmin) await assertAdminsRemain(trx);
+    if (isAdmin) await assertAnAdminRemains(trx);
     await recordEvent(trx, this.clock, caller.actor, { target: { type: 'user', id: user.id }, ...event });
   }
 

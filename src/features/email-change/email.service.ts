@@ -3,7 +3,7 @@
  * to a new one, which takes effect only when confirmed from the new address; the old address is then told
  * (ASVS 6.3.7). Asking for a change needs the current password (ASVS 7.5.1).
  */
-import { type Clock, iso } from '../../clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { Config } from '../../config.ts';
 import { verifyPassword } from '../../crypto/passwords.ts';
 import type { Db, UserRow } from '../../db/database.ts';
@@ -14,7 +14,6 @@ import type { Actor } from '../events/events.service.ts';
 import { recordEvent } from '../events/events.service.ts';
 import type { PasswordThrottle } from '../lockout/lockout.service.ts';
 import { type AccountTokens, auditTokenRefusal } from '../recovery/account-tokens.ts';
-import type { UsersService } from '../users/users.service.ts';
 import { findUserById, findUserByLogin } from '../users/users.store.ts';
 import { loginKey } from '../users/users.validation.ts';
 
@@ -26,7 +25,6 @@ export class EmailService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly config: Config,
-    private readonly users: UsersService,
     private readonly tokens: AccountTokens,
     private readonly mail: MailService,
     private readonly writes: UserWrites,
@@ -106,7 +104,6 @@ export class EmailService {
       const used = await this.tokens.consume(trx, token, ['verify-email', 'email-change']);
       const user = used ? await findUserById(trx, used.user_id) : undefined;
       if (!used?.email || !user) throw new AppError('TOKEN_INVALID');
-      const now = iso(this.clock.now());
       const who = { ...actor, type: 'user' as const, id: user.id, name: user.username };
       if (used.purpose === 'verify-email') {
         // The address changed since the link was sent: it proves nothing about the current one.

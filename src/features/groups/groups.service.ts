@@ -16,6 +16,7 @@ import type { Caller } from '../access/caller.ts';
 import { assertCanGrantRoles } from '../access/escalation.ts';
 import { assertAnAdminRemains, grantsAdmin, lockAdmins } from '../access/last-admin.ts';
 import type { AccessWrites } from '../directory/access-writes.ts';
+import { knownRoles } from '../directory/directory.rules.ts';
 import { recordEvent } from '../events/events.service.ts';
 import { findRoleRows, membersOfGroupTrees } from '../roles/roles.store.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -201,10 +202,7 @@ export class GroupsService {
       await lockAdmins(trx);
       const row = await store.findGroupRow(trx, id);
       assertThat(row, 'NOT_FOUND', 'Group not found');
-      const rows = await findRoleRows(trx, wanted);
-      wanted.forEach((rid, i) => {
-        if (!rows.some((r) => r.id === rid)) throw fieldError(`roleIds.${i}`, 'is not a role');
-      });
+      const rows = await knownRoles(trx, wanted, 'roleIds');
       const current = (await store.groupRoleRefs(trx, [id])).get(id) ?? [];
       const removed = await findRoleRows(
         trx,

@@ -11,8 +11,9 @@ import type { Db, UserRow, UsersTable } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import { accessOf } from '../access/access.service.ts';
 import type { Caller } from '../access/caller.ts';
-import type { RoleLike } from '../access/escalation.ts';
-import { assertAdminsRemain, assertMayGrant, assertStatusChange } from '../directory/directory.rules.ts';
+import { assertCanGrantRoles, type RoleLike } from '../access/escalation.ts';
+import { assertAnAdminRemains } from '../access/last-admin.ts';
+import { assertStatusChange } from '../directory/directory.rules.ts';
 import type { ImportBatchWrites } from '../directory/import-batch-writes.ts';
 import { keepVerifiedFlags, newUserRow, userColumns } from '../directory/user-row.ts';
 import type { Changeable } from '../directory/user-writes.ts';
@@ -103,7 +104,7 @@ export async function startBatch(ctx: RowContext, rows: ImportRow[]): Promise<Ba
 /** Writes the batch's new users, their memberships and their events: a few multi-row statements. */
 export async function finishBatch(ctx: RowContext, state: BatchState): Promise<void> {
   await ctx.writes.insertNew(ctx.trx, state.newUsers, state.memberships);
-  if (ctx.adminsMayBeLost) await assertAdminsRemain(ctx.trx);
+  if (ctx.adminsMayBeLost) await assertAnAdminRemains(ctx.trx);
   if (state.events.length === 0) return;
   const now = ctx.clock.now();
   await insertEvents(
@@ -157,8 +158,12 @@ export async function applyRow(
   // The write path's rules, before anything of the row is written: nothing is granted that the caller does not
   // hold (directly or through a group's roles), and an existing user is changed only by whoever outranks it.
   await obeyRules(() => {
-    assertMayGrant(ctx.caller, roles, 'the role');
-    assertMayGrant(ctx.caller, rolesThroughNamedGroups(names, row.groups ?? []), 'through the group the role');
+    assertCanGrantRoles(ctx.caller.access, roles, 'the role');
+    assertCanGrantRoles(
+      ctx.caller.access,
+      rolesThroughNamedGroups(names, row.groups ?? []),
+      'through the group the role',
+    );
   });
   const admitted =
     existing && !state.planned.has(existing.id) ? await obeyRules(() => admitUpdate(ctx, existing, row)) : undefined;

@@ -14,7 +14,6 @@ import type { GrantsService } from '../access/grants.service.ts';
 import type { AccessWrites } from '../directory/access-writes.ts';
 import type { UserWrites } from '../directory/user-writes.ts';
 import type { Actor } from '../events/events.service.ts';
-import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import { auditTokenRefusal } from '../recovery/account-tokens.ts';
 import type { SettingsService } from '../settings/settings.service.ts';

@@ -1,6 +1,5 @@
 /** Request and response shapes of the MFA routes. No response carries a stored secret or a hash. */
 import { z } from 'zod';
-import { userSchema } from '../users/users.schema.ts';
 
 /** Fresh proof for factor changes (ASVS 7.5.1) and the choice to end the other sessions (ASVS 7.4.3). */
 export const proofSchema = z.strictObject({

@@ -46,7 +46,7 @@ export function createAccountServices(
     s.mail,
     s.userWrites,
   );
-  const email = new EmailService(db, clock, config, s.users, tokens, s.mail, s.userWrites, s.passwordThrottle);
+  const email = new EmailService(db, clock, config, tokens, s.mail, s.userWrites, s.passwordThrottle);
   const registration = new RegistrationService(
     db,
     clock,

@@ -1,7 +1,6 @@
 /** Disabling, enabling, deleting (one or in bulk) and admin password resets. */
 
 import { randomInt } from 'node:crypto';
-import { type Clock, iso } from '../../clock.ts';
 import { hashPassword } from '../../crypto/passwords.ts';
 import type { Db } from '../../db/database.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -9,7 +8,6 @@ import { AppError, fieldError } from '../../errors.ts';
 import type { Caller } from '../access/caller.ts';
 import { lockAdmins } from '../access/last-admin.ts';
 import type { UserWrites } from '../directory/user-writes.ts';
-import { recordEvent } from '../events/events.service.ts';
 import { assertPasswordAcceptable } from '../passwords/password-policy.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import type { SettingsService } from '../settings/settings.service.ts';
@@ -21,7 +19,6 @@ export type BulkResult = { id: string; ok: boolean; status: number; code?: strin
 export class UserLifecycleService {
   constructor(
     private readonly db: Db,
-    private readonly clock: Clock,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly settings: SettingsService,
